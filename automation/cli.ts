@@ -1,0 +1,148 @@
+/**
+ * The `switchyard` command line: parses flags, runs one command, renders its report and maps
+ * errors to exit codes (see exit-codes.ts). Nothing here talks to the engine directly.
+ */
+import { createInterface } from "node:readline/promises";
+import * as path from "node:path";
+import { Command, CommanderError } from "commander";
+import { z } from "zod";
+import type { CommandContext } from "./commands/context";
+import { deploy } from "./commands/deploy";
+import { preview } from "./commands/preview";
+import { status } from "./commands/status";
+import { ConfigError, SwitchyardError } from "./errors";
+import { ExitCode } from "./exit-codes";
+import type { CommandReport } from "./report/model";
+import { renderJson, renderText } from "./report/render";
+import { PROJECT_ROOT } from "./workspace";
+
+type Handler = (ctx: CommandContext) => Promise<{ report: CommandReport; exitCode: ExitCode }>;
+
+interface CommandSpec {
+  readonly name: string;
+  readonly summary: string;
+  readonly handler: Handler;
+  /** Asks before acting on a shared stack, unless --yes or not on a terminal. */
+  readonly confirm?: boolean;
+}
+
+const COMMANDS: readonly CommandSpec[] = [
+  { name: "deploy", summary: "apply the stack config with the engine and report what runs", handler: deploy, confirm: true },
+  { name: "preview", summary: "show what a deploy would change; changes nothing", handler: preview },
+  { name: "status", summary: "show what the stack runs now and its last update; changes nothing", handler: status },
+];
+
+/** Stacks whose changes need no confirmation: they only touch this machine. */
+const UNCONFIRMED_STACKS = new Set(["local"]);
+
+const flagsSchema = z.object({
+  stack: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, "must be a stack name: letters, digits, '_', '.', '-', starting with a letter or digit"),
+  json: z.boolean().default(false),
+  yes: z.boolean().default(false),
+  cwd: z.string().default(PROJECT_ROOT),
+});
+
+function parseFlags(raw: unknown) {
+  const result = flagsSchema.safeParse(raw, { reportInput: true });
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => ({
+      path: `--${issue.path.join(".")}`,
+      message: issue.message,
+      value: JSON.stringify(issue.input),
+      fix: "see --help",
+    })),
+    "command line",
+  );
+}
+
+async function confirmed(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function reportError(error: unknown, json: boolean): number {
+  const known = error instanceof SwitchyardError;
+  const message = error instanceof Error ? error.message : String(error);
+  const fix = known ? error.fix : undefined;
+  if (json) {
+    const type = error instanceof Error ? error.name : "Error";
+    process.stdout.write(`${JSON.stringify({ error: { type, message, fix } }, null, 2)}\n`);
+  }
+  process.stderr.write(`error: ${message}\n${fix ? `  fix: ${fix}\n` : ""}`);
+  return known ? error.exitCode : ExitCode.Error;
+}
+
+async function runCommand(spec: CommandSpec, rawFlags: unknown): Promise<number> {
+  let json = Boolean((rawFlags as { json?: boolean }).json);
+  try {
+    const flags = parseFlags(rawFlags);
+    json = flags.json;
+    const interactive = Boolean(process.stdin.isTTY) && !flags.yes;
+    if (spec.confirm && interactive && !UNCONFIRMED_STACKS.has(flags.stack)) {
+      if (!(await confirmed(`${spec.name} stack "${flags.stack}"?`))) {
+        process.stderr.write("cancelled; nothing was changed\n");
+        return ExitCode.Error;
+      }
+    }
+    const ctx: CommandContext = {
+      stack: flags.stack,
+      json: flags.json,
+      yes: flags.yes || !interactive,
+      workDir: path.resolve(flags.cwd),
+      progress: flags.json ? () => {} : (line) => process.stderr.write(line),
+    };
+    const { report, exitCode } = await spec.handler(ctx);
+    process.stdout.write(`${flags.json ? renderJson(report) : renderText(report)}\n`);
+    return exitCode;
+  } catch (error) {
+    return reportError(error, json);
+  }
+}
+
+export function buildCli(onExit: (code: number) => void): Command {
+  const cli = new Command("switchyard")
+    .description("Ship infrastructure changes without downtime, on Pulumi.")
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride();
+  cli.addHelpText(
+    "after",
+    "\nExit codes: 0 done, 1 error (bad input, failed operation), 2 drift found, 3 rolled back, 4 paused for a person.",
+  );
+  for (const spec of COMMANDS) {
+    cli
+      .command(spec.name)
+      .description(spec.summary)
+      .requiredOption("-s, --stack <name>", "the stack to act on (stacks/Pulumi.<name>.yaml)")
+      .option("--json", "print one JSON document on stdout instead of text")
+      .option("-y, --yes", "no prompts (implied when stdin is not a terminal)")
+      .option("-C, --cwd <dir>", "folder with Pulumi.yaml and stacks/ (default: this project)")
+      .exitOverride()
+      .action(async (flags) => onExit(await runCommand(spec, flags)));
+  }
+  return cli;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  let exitCode: number | undefined;
+  const cli = buildCli((code) => (exitCode = code));
+  try {
+    await cli.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors with 1.
+      exitCode = error.exitCode === 0 ? ExitCode.Done : ExitCode.Error;
+    } else {
+      exitCode = reportError(error, argv.includes("--json"));
+    }
+  }
+  process.exitCode = exitCode ?? ExitCode.Done;
+}
+
+if (require.main === module) void main(process.argv.slice(2));

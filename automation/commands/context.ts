@@ -1,0 +1,10 @@
+/** What every command receives from the CLI: the parsed global flags and where to write. */
+export interface CommandContext {
+  readonly stack: string;
+  readonly json: boolean;
+  readonly yes: boolean;
+  /** Folder with Pulumi.yaml and stacks/. */
+  readonly workDir: string;
+  /** Progress for people: engine output and step lines; silent with --json. */
+  readonly progress: (line: string) => void;
+}

@@ -1,0 +1,71 @@
+/**
+ * One shallow hierarchy of errors, each naming what went wrong and what to do. The CLI maps
+ * them to exit codes; engine errors are classified once, at the workspace boundary.
+ */
+export abstract class SwitchyardError extends Error {
+  /** Exit code the CLI uses for this error. */
+  readonly exitCode: number = 1;
+  constructor(
+    message: string,
+    /** What the user should do about it. */
+    readonly fix?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Something a user wrote (stack config, a flag) is invalid. Raised before any engine call. */
+export class ConfigError extends SwitchyardError {
+  constructor(
+    readonly problems: readonly ConfigProblem[],
+    readonly source: string,
+  ) {
+    super(`${source}: ${problems.length === 1 ? "1 problem" : `${problems.length} problems`}\n${problems.map(formatProblem).join("\n")}`);
+  }
+}
+
+export interface ConfigProblem {
+  /** Full key path, e.g. `switchyard:traffic.blue`. */
+  readonly path: string;
+  readonly message: string;
+  /** The offending value, already redacted when it may be secret. */
+  readonly value?: string;
+  readonly fix: string;
+}
+
+function formatProblem(problem: ConfigProblem): string {
+  const value = problem.value === undefined ? "" : ` (got ${problem.value})`;
+  return `  - ${problem.path}: ${problem.message}${value}\n    fix: ${problem.fix}`;
+}
+
+/** The set-up (CLI, HAProxy, Node.js) is missing or broken. */
+export class SetupError extends SwitchyardError {}
+
+/** No usable secrets provider for a stack. */
+export class SecretsError extends SwitchyardError {}
+
+/** Another update holds the stack's lock. */
+export class StackLockedError extends SwitchyardError {
+  constructor(readonly stackName: string, detail: string) {
+    super(`stack "${stackName}" is locked by another update: ${detail}`, `wait for it to finish, or if it died: pulumi cancel --stack ${stackName}`);
+  }
+}
+
+/** The stack does not exist in the backend. */
+export class StackNotFoundError extends SwitchyardError {
+  constructor(readonly stackName: string) {
+    super(`stack "${stackName}" does not exist in this backend`, `deploy it first: npm run deploy -- --stack ${stackName}`);
+  }
+}
+
+/** An engine operation failed; `detail` is the engine's own account, secrets redacted. */
+export class EngineError extends SwitchyardError {
+  constructor(
+    readonly operation: string,
+    readonly stackName: string,
+    detail: string,
+  ) {
+    super(`${operation} of stack "${stackName}" failed:\n${detail}`, "read the engine's message above; fix the cause and run the command again");
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The one place that knows how the engine is found and configured: the CLI binary that set-up
+ * built or found, the state backend, the secrets provider and the engine's environment. Engine
+ * errors are classified here, once.
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import {
+  CommandError,
+  ConcurrentUpdateError,
+  LocalWorkspace,
+  PulumiCommand,
+  StackNotFoundError as SdkStackNotFoundError,
+  type PulumiFn,
+  type Stack,
+} from "@pulumi/pulumi/automation";
+import { EngineError, SecretsError, SetupError, StackLockedError, StackNotFoundError, SwitchyardError } from "./errors";
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+export const PROJECT_NAME = "switchyard";
+
+/**
+ * The documented development passphrase of the `local` stack. Its secrets protect nothing of
+ * value (loopback ports, a sample service); every other stack needs a passphrase of its own.
+ */
+export const LOCAL_DEV_PASSPHRASE = "switchyard-local-development";
+const DEV_PASSPHRASE_STACKS = new Set(["local"]);
+
+interface Toolchain {
+  readonly pulumiRoot: string;
+  readonly pulumiVersion: string;
+  readonly helpersDir: string;
+  readonly haproxy: string;
+  readonly node: string;
+}
+
+export function readToolchain(projectRoot = PROJECT_ROOT): Toolchain {
+  const file = path.join(projectRoot, ".switchyard", "toolchain.json");
+  if (!existsSync(file)) {
+    throw new SetupError("set-up has not run on this machine (no .switchyard/toolchain.json)", "run: npm run setup");
+  }
+  return JSON.parse(readFileSync(file, "utf8")) as Toolchain;
+}
+
+export interface EngineSettings {
+  readonly stackName: string;
+  /** Folder with Pulumi.yaml and the stack config folder; the project root unless a test says otherwise. */
+  readonly workDir?: string;
+  /** Environment to read settings from; `process.env` by default. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Only open an existing stack (read-only commands); by default a new stack is created. */
+  readonly mustExist?: boolean;
+}
+
+/** A stack opened with an inline program, ready for engine operations. */
+export interface OpenedStack {
+  readonly stack: Stack;
+  readonly stackName: string;
+  readonly workDir: string;
+  /** Runs an engine operation, turning SDK errors into Switchyard errors with secrets redacted. */
+  run<T>(operation: string, action: (stack: Stack) => Promise<T>): Promise<T>;
+}
+
+export function defaultBackendUrl(projectRoot = PROJECT_ROOT): string {
+  return `file://${path.join(projectRoot, ".switchyard", "state")}`;
+}
+
+/** Environment variables of the engine process: offline, quiet, non-interactive. */
+export function engineEnvironment(settings: EngineSettings, toolchain: Toolchain, passphrase: Passphrase): Record<string, string> {
+  const env = settings.env ?? process.env;
+  const workDir = settings.workDir ?? PROJECT_ROOT;
+  const vars: Record<string, string> = {
+    PATH: [toolchain.helpersDir, path.join(PROJECT_ROOT, "node_modules", ".bin"), env.PATH ?? ""].join(path.delimiter),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
+    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL || defaultBackendUrl(),
+    PULUMI_HOME: env.PULUMI_HOME || path.join(PROJECT_ROOT, ".switchyard", "pulumi-home"),
+    // The engine starts dynamic-provider hosts in the program's folder; they need our node.
+    SWITCHYARD_WORK_DIR: workDir,
+  };
+  if (passphrase.kind === "value") vars.PULUMI_CONFIG_PASSPHRASE = passphrase.value;
+  if (passphrase.kind === "file") vars.PULUMI_CONFIG_PASSPHRASE_FILE = passphrase.file;
+  return vars;
+}
+
+type Passphrase = { kind: "value"; value: string } | { kind: "file"; file: string } | { kind: "none" };
+
+/** Reads the `secretsprovider:` line of a stack file, if it has one. */
+function declaredSecretsProvider(workDir: string, stackName: string): string | undefined {
+  const file = path.join(workDir, "stacks", `Pulumi.${stackName}.yaml`);
+  if (!existsSync(file)) return undefined;
+  const match = readFileSync(file, "utf8").match(/^secretsprovider:\s*(\S+)/m);
+  return match?.[1];
+}
+
+/** Chooses how the stack's secrets are protected, or stops with what to set. */
+export function resolvePassphrase(stackName: string, workDir: string, env: NodeJS.ProcessEnv = process.env): Passphrase {
+  if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) return { kind: "value", value: env.PULUMI_CONFIG_PASSPHRASE };
+  if (env.PULUMI_CONFIG_PASSPHRASE_FILE) return { kind: "file", file: env.PULUMI_CONFIG_PASSPHRASE_FILE };
+  const provider = declaredSecretsProvider(workDir, stackName);
+  if (provider && provider !== "passphrase") return { kind: "none" };
+  if (DEV_PASSPHRASE_STACKS.has(stackName)) return { kind: "value", value: LOCAL_DEV_PASSPHRASE };
+  throw new SecretsError(
+    `stack "${stackName}" has no secrets provider: PULUMI_CONFIG_PASSPHRASE is not set`,
+    "export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE), or set `secretsprovider:` (awskms://, gcpkms://, azurekeyvault://) in the stack file",
+  );
+}
+
+/** Opens (creating when new) a stack whose program runs inline in this process. */
+export async function openStack(settings: EngineSettings, program: PulumiFn): Promise<OpenedStack> {
+  const toolchain = readToolchain();
+  const workDir = settings.workDir ?? PROJECT_ROOT;
+  const passphrase = resolvePassphrase(settings.stackName, workDir, settings.env);
+  const envVars = engineEnvironment(settings, toolchain, passphrase);
+  // A file:// backend must exist before the engine opens it; the default one is ours to create.
+  if (envVars.PULUMI_BACKEND_URL === defaultBackendUrl()) mkdirSync(new URL(envVars.PULUMI_BACKEND_URL).pathname, { recursive: true });
+  const redact = redactor(passphrase);
+  const run = async <T>(operation: string, action: (stack: Stack) => Promise<T>, stack?: Stack): Promise<T> => {
+    try {
+      return await action(stack as Stack);
+    } catch (error) {
+      throw classifyEngineError(error, operation, settings.stackName, redact);
+    }
+  };
+  const pulumiCommand = await run("finding the Pulumi CLI", () =>
+    PulumiCommand.get({ root: toolchain.pulumiRoot, skipVersionCheck: true }),
+  );
+  const args = { stackName: settings.stackName, projectName: PROJECT_NAME, program };
+  const options = { workDir, pulumiCommand, envVars, pulumiHome: envVars.PULUMI_HOME };
+  const stack = await run("opening", () =>
+    settings.mustExist ? LocalWorkspace.selectStack(args, options) : LocalWorkspace.createOrSelectStack(args, options),
+  );
+  return {
+    stack,
+    stackName: settings.stackName,
+    workDir,
+    run: (operation, action) => run(operation, action, stack),
+  };
+}
+
+function redactor(passphrase: Passphrase): (text: string) => string {
+  const secrets = passphrase.kind === "value" && passphrase.value.length >= 4 ? [passphrase.value] : [];
+  return (text) => secrets.reduce((acc, secret) => acc.split(secret).join("[secret]"), text);
+}
+
+/** The engine's own words, without the Automation API's wrapper noise. */
+function engineDetail(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const stderr = text.match(/stderr:\s*([\s\S]*?)(?:\n\s*err\?:|$)/);
+  const lines = (stderr?.[1] ?? text).split("\n").map((l) => l.trimEnd()).filter(Boolean);
+  return lines.slice(-25).join("\n");
+}
+
+export function classifyEngineError(error: unknown, operation: string, stack: string, redact: (s: string) => string = (s) => s): Error {
+  if (error instanceof SwitchyardError) return error;
+  const detail = redact(engineDetail(error));
+  if (error instanceof ConcurrentUpdateError) return new StackLockedError(stack, detail);
+  if (error instanceof SdkStackNotFoundError) return new StackNotFoundError(stack);
+  if (error instanceof CommandError) return new EngineError(operation, stack, detail);
+  return new EngineError(operation, stack, detail);
+}

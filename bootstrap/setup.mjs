@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// One set-up step for every npm script: npm dependencies (Node.js 22 among them), the Pulumi CLI and
+// HAProxy. Plain JavaScript without dependencies, because it runs on whatever Node.js the machine has.
+// A second run finds everything in place and returns in well under five seconds.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureNpmDependencies } from "./ensure-npm.mjs";
+import { ensurePulumi } from "./ensure-pulumi.mjs";
+import { ensureHaproxy } from "./ensure-haproxy.mjs";
+import { step } from "./log.mjs";
+
+export const projectRoot = dirname(dirname(fileURLToPath(import.meta.url)));
+/** Where set-up records the tools it found; automation/workspace.ts reads it. */
+export const toolchainFile = join(projectRoot, ".switchyard", "toolchain.json");
+
+export async function setup() {
+  const started = Date.now();
+  await ensureNpmDependencies(projectRoot);
+  const pulumi = await ensurePulumi(projectRoot);
+  const haproxy = await ensureHaproxy();
+  const toolchain = {
+    pulumiRoot: pulumi.root,
+    pulumiVersion: pulumi.version,
+    helpersDir: pulumi.helpersDir,
+    haproxy,
+    node: join(projectRoot, "node_modules", "node", "bin", "node"),
+  };
+  mkdirSync(dirname(toolchainFile), { recursive: true });
+  writeFileSync(toolchainFile, JSON.stringify(toolchain, null, 2) + "\n");
+  if (Date.now() - started > 5000) step(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return toolchain;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  setup().catch((error) => {
+    process.stderr.write(`switchyard setup failed: ${error.message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,86 @@
+/** Blue/green on this machine: two workload processes of the sample service behind HAProxy. */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { LocalWorkload } from "../local/resources";
+import { HaproxyTrafficSplit } from "../traffic/haproxy-split";
+import { SLOTS, type Slot, type Weights } from "../traffic/weights";
+
+export interface LocalSlotArgs {
+  readonly version: string;
+  readonly port: number;
+  /** Share of requests the sample service fails on purpose, 0..1. @default 0 */
+  readonly failureRate?: number;
+  /** Added latency per request. @default 0 */
+  readonly latencyMs?: number;
+}
+
+export interface LocalBlueGreenEnvironmentArgs {
+  readonly service: string;
+  readonly slots: Readonly<Record<Slot, LocalSlotArgs>>;
+  readonly weights: pulumi.Input<Weights>;
+  readonly listenPort: number;
+  /** @default "127.0.0.1" */
+  readonly address?: string;
+  readonly runDir: string;
+  readonly haproxy: string;
+  /** Node.js that runs the workloads. @default the current one */
+  readonly node?: string;
+  /** Entry module of the service. @default the sample service of this repository */
+  readonly entry?: string;
+}
+
+export const SAMPLE_SERVICE_ENTRY = path.resolve(__dirname, "..", "..", "sample-service", "server.ts");
+
+export class LocalBlueGreenEnvironment extends pulumi.ComponentResource {
+  readonly endpoint: pulumi.Output<string>;
+  readonly weights: pulumi.Output<Weights>;
+  readonly slotEndpoints: Record<Slot, pulumi.Output<string>>;
+  readonly versions: Record<Slot, pulumi.Output<string>>;
+  readonly split: HaproxyTrafficSplit;
+
+  constructor(name: string, args: LocalBlueGreenEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("switchyard:environment:LocalBlueGreenEnvironment", name, {}, opts);
+    const address = args.address ?? "127.0.0.1";
+    const workloads = Object.fromEntries(
+      SLOTS.map((slot) => {
+        const spec = args.slots[slot];
+        const workload = new LocalWorkload(
+          `${name}-${slot}`,
+          {
+            service: args.service,
+            slot,
+            version: spec.version,
+            address,
+            port: spec.port,
+            failureRate: spec.failureRate ?? 0,
+            latencyMs: spec.latencyMs ?? 0,
+            runDir: args.runDir,
+            entry: args.entry ?? SAMPLE_SERVICE_ENTRY,
+            node: args.node ?? process.execPath,
+          },
+          { parent: this },
+        );
+        return [slot, workload];
+      }),
+    ) as Record<Slot, LocalWorkload>;
+    this.split = new HaproxyTrafficSplit(
+      `${name}-traffic`,
+      {
+        service: args.service,
+        listenAddress: address,
+        listenPort: args.listenPort,
+        backends: { blue: { address, port: args.slots.blue.port }, green: { address, port: args.slots.green.port } },
+        weights: args.weights,
+        runDir: args.runDir,
+        haproxy: args.haproxy,
+      },
+      // The split must be created after the workloads and removed before them.
+      { parent: this, dependsOn: Object.values(workloads) },
+    );
+    this.endpoint = this.split.endpoint;
+    this.weights = this.split.weights;
+    this.slotEndpoints = { blue: workloads.blue.url, green: workloads.green.url };
+    this.versions = { blue: workloads.blue.version, green: workloads.green.version };
+    this.registerOutputs({ endpoint: this.endpoint, weights: this.weights, slotEndpoints: this.slotEndpoints });
+  }
+}

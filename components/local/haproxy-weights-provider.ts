@@ -1,0 +1,74 @@
+/**
+ * Dynamic provider of the traffic weights of one HAProxy backend. Weights change through the
+ * runtime API, which drops no connection; each change is read back, and the live server state
+ * is saved where HAProxy reloads it from on restart.
+ */
+import { writeFileSync } from "node:fs";
+import type * as pulumi from "@pulumi/pulumi";
+import { changedKeys } from "./dynamic";
+import { dumpServerState, readServers, setAdminState, setWeight, type AdminState } from "./runtime-api";
+
+export interface HaproxyWeightsInputs {
+  readonly socketPath: string;
+  readonly stateFile: string;
+  readonly backend: string;
+  /** Server name → weight 0..100. */
+  readonly weights: Readonly<Record<string, number>>;
+  /** Server name → desired administrative state; always "ready" from the components. */
+  readonly adminState: Readonly<Record<string, AdminState>>;
+  /** The HAProxy process these weights live in; a new process means the weights must be applied again. */
+  readonly instancePid: number;
+}
+
+const REPLACING_KEYS = ["socketPath", "backend"] as const;
+const UPDATING_KEYS = ["weights", "adminState", "instancePid", "stateFile"] as const;
+
+async function apply(inputs: HaproxyWeightsInputs): Promise<HaproxyWeightsInputs> {
+  const servers = Object.keys(inputs.weights);
+  // Raise before lowering, so that the sum of weights never passes through zero mid-change.
+  const order = [...servers].sort((a, b) => inputs.weights[b]! - inputs.weights[a]!);
+  for (const server of order) {
+    await setAdminState(inputs.socketPath, inputs.backend, server, inputs.adminState[server] ?? "ready");
+    await setWeight(inputs.socketPath, inputs.backend, server, inputs.weights[server]!);
+  }
+  const live = await readServers(inputs.socketPath, inputs.backend, servers);
+  for (const server of servers) {
+    if (live[server]!.weight !== inputs.weights[server]) {
+      throw new Error(`HAProxy ${inputs.backend}/${server} reports weight ${live[server]!.weight} after it was set to ${inputs.weights[server]}`);
+    }
+  }
+  writeFileSync(inputs.stateFile, await dumpServerState(inputs.socketPath, inputs.backend));
+  return inputs;
+}
+
+export const provider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: HaproxyWeightsInputs) {
+    return { id: `${inputs.backend}@${inputs.socketPath}`, outs: await apply(inputs) };
+  },
+
+  async read(id: string, props: HaproxyWeightsInputs) {
+    let live;
+    try {
+      live = await readServers(props.socketPath, props.backend, Object.keys(props.weights));
+    } catch {
+      // No HAProxy answers: the weights are gone with it.
+      return { id: undefined as unknown as string, props: {} };
+    }
+    const weights = Object.fromEntries(Object.entries(live).map(([name, view]) => [name, view.weight]));
+    const adminState = Object.fromEntries(Object.entries(live).map(([name, view]) => [name, view.adminState]));
+    return { id, props: { ...props, weights, adminState } };
+  },
+
+  async diff(_id: string, olds: HaproxyWeightsInputs, news: HaproxyWeightsInputs) {
+    const replaces = changedKeys(olds, news, REPLACING_KEYS) as string[];
+    const updates = changedKeys(olds, news, UPDATING_KEYS);
+    return { changes: replaces.length + updates.length > 0, replaces };
+  },
+
+  async update(_id: string, _olds: HaproxyWeightsInputs, news: HaproxyWeightsInputs) {
+    return { outs: await apply(news) };
+  },
+
+  // Weights live and die with their HAProxy process; there is nothing to undo here.
+  async delete() {},
+};

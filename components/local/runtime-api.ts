@@ -1,0 +1,133 @@
+/**
+ * A client of HAProxy's Runtime API (the admin socket). Weight changes through it take effect at
+ * once for new requests and drop no open connection, which is why the local target uses it
+ * instead of reloading configuration.
+ */
+import { connect } from "node:net";
+
+export type AdminState = "ready" | "maint" | "drain";
+export type Slot = "blue" | "green";
+
+export class RuntimeApiError extends Error {}
+
+/** Sends one command and returns HAProxy's whole answer. */
+export function runtimeCommand(socketPath: string, command: string, timeoutMs = 5000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(socketPath);
+    let answer = "";
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new RuntimeApiError(`HAProxy runtime API at ${socketPath} did not answer "${command}" within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.setEncoding("utf8");
+    socket.on("connect", () => socket.end(`${command}\n`));
+    socket.on("data", (chunk: string) => (answer += chunk));
+    socket.on("error", (error) => {
+      clearTimeout(timer);
+      reject(new RuntimeApiError(`HAProxy runtime API at ${socketPath}: ${error.message}`));
+    });
+    socket.on("close", () => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+  });
+}
+
+/** Commands that change state answer with an empty line on success, and with a message otherwise. */
+async function mutate(socketPath: string, command: string): Promise<void> {
+  const answer = (await runtimeCommand(socketPath, command)).trim();
+  if (answer !== "") throw new RuntimeApiError(`HAProxy refused "${command}": ${answer}`);
+}
+
+export function setWeight(socketPath: string, backend: string, server: string, weight: number): Promise<void> {
+  return mutate(socketPath, `set weight ${backend}/${server} ${weight}`);
+}
+
+export function setAdminState(socketPath: string, backend: string, server: string, state: AdminState): Promise<void> {
+  return mutate(socketPath, `set server ${backend}/${server} state ${state}`);
+}
+
+export interface ServerStat {
+  readonly server: string;
+  /** UP, DOWN, MAINT, DRAIN, NOLB, "no check", ... */
+  readonly status: string;
+  readonly weight: number;
+  /** Sessions (requests in HTTP mode) sent to the server since start. */
+  readonly sessionsTotal: number;
+  readonly responses5xx: number;
+  readonly responsesTotal: number;
+  /** Average response time over the last 1024 requests, in ms. */
+  readonly responseTimeMs: number;
+}
+
+/** Parses the CSV of `show stat`, keeping the servers of one backend. */
+export function parseServerStats(csv: string, backend: string): ServerStat[] {
+  const lines = csv.split("\n").filter((line) => line.trim() !== "");
+  const header = lines.shift()?.replace(/^# /, "").split(",");
+  if (!header) throw new RuntimeApiError("empty answer to show stat");
+  const column = (name: string) => {
+    const index = header.indexOf(name);
+    if (index < 0) throw new RuntimeApiError(`show stat has no column ${name}`);
+    return index;
+  };
+  const cols = {
+    px: column("pxname"),
+    sv: column("svname"),
+    status: column("status"),
+    weight: column("weight"),
+    stot: column("stot"),
+    h1: column("hrsp_1xx"),
+    h2: column("hrsp_2xx"),
+    h3: column("hrsp_3xx"),
+    h4: column("hrsp_4xx"),
+    h5: column("hrsp_5xx"),
+    other: column("hrsp_other"),
+    rtime: column("rtime"),
+  };
+  const num = (value: string | undefined) => (value ? Number(value) || 0 : 0);
+  return lines
+    .map((line) => line.split(","))
+    .filter((f) => f[cols.px] === backend && f[cols.sv] !== "BACKEND" && f[cols.sv] !== "FRONTEND")
+    .map((f) => ({
+      server: f[cols.sv]!,
+      status: f[cols.status]!,
+      weight: num(f[cols.weight]),
+      sessionsTotal: num(f[cols.stot]),
+      responses5xx: num(f[cols.h5]),
+      responsesTotal: [cols.h1, cols.h2, cols.h3, cols.h4, cols.h5, cols.other].reduce((sum, i) => sum + num(f[i]), 0),
+      responseTimeMs: num(f[cols.rtime]),
+    }));
+}
+
+export async function serverStats(socketPath: string, backend: string): Promise<ServerStat[]> {
+  return parseServerStats(await runtimeCommand(socketPath, "show stat"), backend);
+}
+
+/** What an operator sees of one server: weight and administrative state. */
+export interface ServerView {
+  readonly weight: number;
+  readonly adminState: AdminState;
+}
+
+/** Maps `show stat` status to the administrative state an operator sets (`set server ... state`). */
+export function adminStateOf(status: string): AdminState {
+  if (status.startsWith("MAINT")) return "maint";
+  if (status.startsWith("DRAIN")) return "drain";
+  return "ready";
+}
+
+export async function readServers(socketPath: string, backend: string, servers: readonly string[]): Promise<Record<string, ServerView>> {
+  const stats = await serverStats(socketPath, backend);
+  const views: Record<string, ServerView> = {};
+  for (const name of servers) {
+    const stat = stats.find((s) => s.server === name);
+    if (!stat) throw new RuntimeApiError(`backend ${backend} has no server ${name}`);
+    views[name] = { weight: stat.weight, adminState: adminStateOf(stat.status) };
+  }
+  return views;
+}
+
+/** Writes the servers' live state where HAProxy reloads it from, so a restart keeps the weights. */
+export async function dumpServerState(socketPath: string, backend: string): Promise<string> {
+  return runtimeCommand(socketPath, `show servers state ${backend}`);
+}

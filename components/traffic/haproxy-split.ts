@@ -1,0 +1,74 @@
+/** The local traffic split: one HAProxy in front of the two slots, weights through its runtime API. */
+import * as pulumi from "@pulumi/pulumi";
+import { backendName } from "../local/haproxy-config";
+import { HaproxyInstance, HaproxyWeights } from "../local/resources";
+import { assertValidWeights, SLOTS, type Slot, type Weights } from "./weights";
+
+export interface SlotBackend {
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface HaproxyTrafficSplitArgs {
+  readonly service: string;
+  /** @default "127.0.0.1" */
+  readonly listenAddress?: string;
+  readonly listenPort: number;
+  readonly backends: Readonly<Record<Slot, SlotBackend>>;
+  readonly weights: pulumi.Input<Weights>;
+  /** @default "/healthz" */
+  readonly healthCheckPath?: string;
+  /** Folder for HAProxy's configuration, pid file, admin socket and server state. */
+  readonly runDir: string;
+  /** Path of the haproxy binary. */
+  readonly haproxy: string;
+}
+
+const TYPE = "switchyard:traffic:HaproxyTrafficSplit";
+
+export class HaproxyTrafficSplit extends pulumi.ComponentResource {
+  /** The weights HAProxy serves with. */
+  readonly weights: pulumi.Output<Weights>;
+  /** Where clients and health checks reach the service. */
+  readonly endpoint: pulumi.Output<string>;
+  readonly socketPath: pulumi.Output<string>;
+  readonly backend: string;
+
+  constructor(name: string, args: HaproxyTrafficSplitArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(TYPE, name, {}, opts);
+    this.backend = backendName(args.service);
+    const instance = new HaproxyInstance(
+      `${name}-haproxy`,
+      {
+        service: args.service,
+        listenAddress: args.listenAddress ?? "127.0.0.1",
+        listenPort: args.listenPort,
+        servers: SLOTS.map((slot) => ({ name: slot, ...args.backends[slot] })),
+        healthCheckPath: args.healthCheckPath ?? "/healthz",
+        runDir: args.runDir,
+        haproxy: args.haproxy,
+      },
+      { parent: this },
+    );
+    const weights = pulumi.output(args.weights).apply((w) => {
+      assertValidWeights(TYPE, "weights", w);
+      return { blue: w.blue, green: w.green };
+    });
+    const applied = new HaproxyWeights(
+      `${name}-weights`,
+      {
+        socketPath: instance.socketPath,
+        stateFile: instance.stateFile,
+        backend: this.backend,
+        weights,
+        adminState: { blue: "ready", green: "ready" },
+        instancePid: instance.pid,
+      },
+      { parent: this },
+    );
+    this.weights = applied.weights.apply((w) => ({ blue: w.blue ?? 0, green: w.green ?? 0 }));
+    this.endpoint = instance.url;
+    this.socketPath = instance.socketPath;
+    this.registerOutputs({ weights: this.weights, endpoint: this.endpoint, socketPath: this.socketPath });
+  }
+}

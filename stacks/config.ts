@@ -1,0 +1,67 @@
+/**
+ * The stack config schema: everything a user writes under the `switchyard:` namespace of
+ * `stacks/Pulumi.<stack>.yaml`. The driver validates it before any engine call; the program
+ * parses it again, so a plain `pulumi up` gets the same checks.
+ */
+import { z } from "zod";
+
+export const NAMESPACE = "switchyard";
+
+const port = z.number().int("must be a whole number").min(1024, "must be 1024 or above (no root needed)").max(65535, "must be at most 65535");
+const percentage = z.number().int("must be a whole percentage").min(0, "must be 0 or more").max(100, "must be 100 or less");
+
+export const weightsSchema = z
+  .strictObject({ blue: percentage, green: percentage })
+  .refine((w) => w.blue + w.green === 100, { message: "blue + green must add up to 100" });
+
+const slotSchema = z.strictObject({
+  /** The artifact version this slot runs (the sample service reports it). */
+  version: z.string().min(1, "must not be empty"),
+  /** Local target only: share of requests the sample service fails on purpose (0..1). */
+  failureRate: z.number().min(0, "must be 0 or more").max(1, "must be 1 or less").default(0),
+  /** Local target only: latency added to each response, in ms. */
+  latencyMs: z.number().int().min(0).max(60_000).default(0),
+});
+
+const localSchema = z
+  .strictObject({
+    /** Loopback address everything listens on. */
+    address: z.string().regex(/^127\.\d+\.\d+\.\d+$/, "must be a loopback address (127.x.y.z)").default("127.0.0.1"),
+    ports: z.strictObject({ listen: port, blue: port, green: port }),
+    /** Folder for HAProxy's files and the workloads' logs; relative to the project. Default: .switchyard/run/<stack>. */
+    runDir: z.string().min(1).optional(),
+  })
+  .refine((l) => new Set([l.ports.listen, l.ports.blue, l.ports.green]).size === 3, {
+    message: "listen, blue and green ports must all differ",
+    path: ["ports"],
+  });
+
+export const TARGETS = ["local"] as const;
+
+export const stackConfigSchema = z
+  .strictObject({
+    target: z.enum(TARGETS, { message: `must be one of: ${TARGETS.join(", ")}` }),
+    service: z.string().regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, "must be a DNS label: lowercase letters, digits and '-', 2 to 40 characters"),
+    slots: z.strictObject({ blue: slotSchema, green: slotSchema }),
+    traffic: weightsSchema,
+    local: localSchema.optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.target === "local" && !config.local) {
+      ctx.addIssue({ code: "custom", path: ["local"], message: "is required when target is local" });
+    }
+  });
+
+export type StackConfig = z.output<typeof stackConfigSchema>;
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+
+/** How to fix each kind of problem, by the key it is under; shown under the error. */
+export const FIXES: Readonly<Record<string, string>> = {
+  target: `set switchyard:target to one of ${TARGETS.join(", ")}`,
+  service: "use a short lowercase name such as checkout-api",
+  "slots.blue.version": "set the artifact version this slot runs, e.g. \"1.4.2\"",
+  "slots.green.version": "set the artifact version this slot runs, e.g. \"1.4.2\"",
+  traffic: "give whole percentages that add up to 100, e.g. { blue: 90, green: 10 }",
+  local: "add a switchyard:local block with ports { listen, blue, green } (see stacks/Pulumi.local.yaml)",
+  "local.ports": "choose three different free ports from 1024 to 65535",
+};

@@ -1,0 +1,63 @@
+/**
+ * The Switchyard Pulumi program: reads the validated stack config and builds the components.
+ * Runs inline in the driver and, unchanged, under a plain `pulumi up` (see main.ts).
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parseStackConfig } from "../automation/config";
+import { PROJECT_ROOT, readToolchain } from "../automation/workspace";
+import { LocalBlueGreenEnvironment } from "../components/environment/local";
+import type { StackConfig } from "./config";
+
+/** Config values arrive as strings; structured ones as JSON. */
+function configEntries(): Record<string, unknown> {
+  const entries: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(pulumi.runtime.allConfig())) {
+    try {
+      entries[key] = JSON.parse(raw);
+    } catch {
+      entries[key] = raw;
+    }
+  }
+  return entries;
+}
+
+export const localRunDir = (config: StackConfig, stack: string) =>
+  path.resolve(PROJECT_ROOT, config.local?.runDir ?? path.join(".switchyard", "run", stack));
+
+function buildLocal(config: StackConfig, stack: string) {
+  const local = config.local!;
+  const env = new LocalBlueGreenEnvironment(config.service, {
+    service: config.service,
+    slots: {
+      blue: { ...config.slots.blue, port: local.ports.blue },
+      green: { ...config.slots.green, port: local.ports.green },
+    },
+    weights: config.traffic,
+    listenPort: local.ports.listen,
+    address: local.address,
+    runDir: localRunDir(config, stack),
+    haproxy: readToolchain().haproxy,
+  });
+  return {
+    target: config.target,
+    service: config.service,
+    endpoint: env.endpoint,
+    weights: env.weights,
+    slots: {
+      blue: { version: env.versions.blue, endpoint: env.slotEndpoints.blue },
+      green: { version: env.versions.green, endpoint: env.slotEndpoints.green },
+    },
+    trafficSocket: env.split.socketPath,
+    trafficBackend: env.split.backend,
+  };
+}
+
+export async function switchyardProgram(): Promise<Record<string, unknown>> {
+  const stack = pulumi.getStack();
+  const config = parseStackConfig(configEntries(), `stack "${stack}" config`);
+  switch (config.target) {
+    case "local":
+      return buildLocal(config, stack);
+  }
+}
