@@ -1,0 +1,34 @@
+/**
+ * The contract between the stack program and one deployment target (a cloud or the local
+ * machine). Each target owns the `switchyard:<target>` config block: a zod schema for it, and a
+ * build function that creates the target's components from the common config plus that block.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type { Slot, Weights } from "../../components/traffic/weights";
+
+/** What every target reads, whatever the cloud: validated `switchyard:` keys shared by all. */
+export interface CommonConfig {
+  readonly service: string;
+  /** Artifact version per slot (image tag, AMI name, revision...). */
+  readonly slots: Readonly<Record<Slot, { readonly version: string }>>;
+  readonly traffic: Weights;
+}
+
+/** Stack outputs every target returns; the driver and reports read these names. */
+export interface TargetOutputs {
+  /** Where clients and health checks reach the service. */
+  readonly endpoint: pulumi.Input<string>;
+  readonly weights: pulumi.Input<Weights>;
+  readonly slots: Readonly<Record<Slot, { readonly version: pulumi.Input<string>; readonly endpoint?: pulumi.Input<string> }>>;
+  /** Anything else the target wants to expose (DR endpoints, replication status, ...). */
+  readonly [extra: string]: unknown;
+}
+
+export interface TargetDefinition<Schema extends z.ZodType> {
+  /** `switchyard:target` value and name of its config block. */
+  readonly name: string;
+  /** Schema of the `switchyard:<name>` block. */
+  readonly schema: Schema;
+  readonly build: (common: CommonConfig, block: z.output<Schema>, stack: string) => TargetOutputs;
+}
