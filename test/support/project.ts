@@ -1,0 +1,112 @@
+/**
+ * A throwaway Switchyard project for engine tests: its own work dir (Pulumi.yaml + stack file,
+ * inside the repository so that the engine's dynamic-provider hosts resolve our node_modules),
+ * its own file:// backend, run dir and free loopback ports. `cleanup` destroys what it deployed.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import type { StackConfigInput } from "../../stacks/config";
+import { openStack, PROJECT_ROOT, type OpenedStack } from "../../automation/workspace";
+import { switchyardProgram } from "../../stacks/program";
+import { freePorts } from "./ports";
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface TestProject {
+  readonly stackName: string;
+  readonly workDir: string;
+  readonly runDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly ports: { listen: number; blue: number; green: number };
+  /** Rewrites the stack file with these `switchyard:` values (merged over the defaults). */
+  writeConfig(overrides?: Partial<StackConfigInput>): void;
+  /** Runs the real CLI in a child process, as a user would. */
+  cli(...args: string[]): Promise<CliResult>;
+  open(): Promise<OpenedStack>;
+  cleanup(): Promise<void>;
+}
+
+const NODE = path.join(PROJECT_ROOT, "node_modules", "node", "bin", "node");
+const CLI = path.join(PROJECT_ROOT, "automation", "cli.ts");
+
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv, cwd = PROJECT_ROOT): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE, ["--import", "tsx", CLI, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export async function createTestProject(name: string): Promise<TestProject> {
+  const scratch = path.join(PROJECT_ROOT, ".switchyard", "tmp");
+  mkdirSync(scratch, { recursive: true });
+  const workDir = mkdtempSync(path.join(scratch, `${name}-`));
+  // Unix sockets allow ~107 bytes of path: keep the run dir short, outside the repository.
+  const runDir = mkdtempSync(path.join(tmpdir(), "sy-"));
+  const backendDir = path.join(workDir, "state");
+  mkdirSync(path.join(workDir, "stacks"), { recursive: true });
+  mkdirSync(backendDir);
+  // The project file without `main`: the CLI checks that path exists, and inline programs ignore it.
+  const { main: _main, ...projectFile } = parse(readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
+  writeFileSync(path.join(workDir, "Pulumi.yaml"), stringify(projectFile));
+  const [listen, blue, green] = (await freePorts(3)) as [number, number, number];
+  const ports = { listen, blue, green };
+  const stackName = name;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PULUMI_BACKEND_URL: `file://${backendDir}`,
+    PULUMI_CONFIG_PASSPHRASE: "engine-test-passphrase",
+  };
+  let deployedSomething = false;
+
+  const project: TestProject = {
+    stackName,
+    workDir,
+    runDir,
+    env,
+    ports,
+    writeConfig(overrides = {}) {
+      const values: StackConfigInput = {
+        target: "local",
+        service: "hello",
+        slots: { blue: { version: "1.0.0" }, green: { version: "1.1.0" } },
+        traffic: { blue: 100, green: 0 },
+        local: { ports, runDir },
+        ...overrides,
+      };
+      const config = Object.fromEntries(Object.entries(values).map(([key, value]) => [`switchyard:${key}`, value]));
+      const file = path.join(workDir, "stacks", `Pulumi.${stackName}.yaml`);
+      // Keep what the engine wrote there (the passphrase's encryption salt).
+      const existing = existsSync(file) ? (parse(readFileSync(file, "utf8")) ?? {}) : {};
+      writeFileSync(file, stringify({ ...existing, config }));
+    },
+    async cli(...args) {
+      deployedSomething ||= args[0] === "deploy";
+      return runCli([...args, "--stack", stackName, "--cwd", workDir], env);
+    },
+    open() {
+      return openStack({ stackName, workDir, env }, switchyardProgram);
+    },
+    async cleanup() {
+      if (deployedSomething) {
+        const opened = await project.open();
+        await opened.run("destroy", (stack) => stack.destroy());
+      }
+      rmSync(workDir, { recursive: true, force: true });
+      rmSync(runDir, { recursive: true, force: true });
+    },
+  };
+  project.writeConfig();
+  return project;
+}

@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { loadStackConfig, parseStackConfig } from "../../../automation/config";
+import { ConfigError } from "../../../automation/errors";
+
+const valid = {
+  "switchyard:target": "local",
+  "switchyard:service": "hello",
+  "switchyard:slots": { blue: { version: "1.0.0" }, green: { version: "1.1.0" } },
+  "switchyard:traffic": { blue: 100, green: 0 },
+  "switchyard:local": { ports: { listen: 18080, blue: 18081, green: 18082 } },
+};
+
+function problems(entries: Record<string, unknown>) {
+  try {
+    parseStackConfig(entries, "test");
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${error}`);
+    return error.problems;
+  }
+  assert.fail("config was accepted");
+}
+
+describe("stack config validation", () => {
+  it("accepts the example local stack and fills defaults", () => {
+    const config = parseStackConfig(valid, "test");
+    assert.equal(config.slots.green.failureRate, 0);
+    assert.equal(config.local?.address, "127.0.0.1");
+    assert.deepEqual(config.traffic, { blue: 100, green: 0 });
+  });
+
+  it("ignores keys of other namespaces", () => {
+    assert.doesNotThrow(() => parseStackConfig({ ...valid, "aws:region": "eu-west-1" }, "test"));
+  });
+
+  const rejected: Array<[string, Record<string, unknown>, string, RegExp, string?]> = [
+    ["weights that do not add up to 100", { "switchyard:traffic": { blue: 90, green: 20 } }, "switchyard:traffic", /add up to 100/, '{"blue":90,"green":20}'],
+    ["a weight above 100", { "switchyard:traffic": { blue: 150, green: -50 } }, "switchyard:traffic.blue", /100 or less/, "150"],
+    ["a negative weight", { "switchyard:traffic": { blue: 150, green: -50 } }, "switchyard:traffic.green", /0 or more/, "-50"],
+    ["a fractional weight", { "switchyard:traffic": { blue: 50.5, green: 49.5 } }, "switchyard:traffic.blue", /whole percentage/, "50.5"],
+    ["a weight given as text", { "switchyard:traffic": { blue: "100", green: 0 } }, "switchyard:traffic.blue", /expected number/, '"100"'],
+    ["a third slot", { "switchyard:traffic": { blue: 50, green: 50, red: 0 } }, "switchyard:traffic.red", /not a known setting/],
+    ["an unknown target", { "switchyard:target": "mainframe" }, "switchyard:target", /must be one of: local/, '"mainframe"'],
+    ["a service name that is no DNS label", { "switchyard:service": "Hello_World" }, "switchyard:service", /DNS label/, '"Hello_World"'],
+    ["an empty version", { "switchyard:slots": { blue: { version: "" }, green: { version: "1" } } }, "switchyard:slots.blue.version", /must not be empty/, '""'],
+    ["a missing slot", { "switchyard:slots": { blue: { version: "1" } } }, "switchyard:slots.green", /expected object/],
+    ["a failure rate above 1", { "switchyard:slots": { blue: { version: "1" }, green: { version: "2", failureRate: 1.5 } } }, "switchyard:slots.green.failureRate", /1 or less/, "1.5"],
+    ["a misspelt top-level key", { "switchyard:trafic": { blue: 100, green: 0 } }, "switchyard:trafic", /not a known setting/],
+    ["a local target without its block", { "switchyard:local": undefined }, "switchyard:local", /required when target is local/],
+    ["a privileged port", { "switchyard:local": { ports: { listen: 80, blue: 18081, green: 18082 } } }, "switchyard:local.ports.listen", /1024 or above/, "80"],
+    ["two slots on one port", { "switchyard:local": { ports: { listen: 18080, blue: 18081, green: 18081 } } }, "switchyard:local.ports", /must all differ/],
+    ["a non-loopback address", { "switchyard:local": { address: "0.0.0.0", ports: { listen: 18080, blue: 18081, green: 18082 } } }, "switchyard:local.address", /loopback/, '"0.0.0.0"'],
+  ];
+
+  for (const [what, change, keyPath, message, shownValue] of rejected) {
+    it(`rejects ${what}, naming ${keyPath}`, () => {
+      const found = problems({ ...valid, ...change });
+      const problem = found.find((p) => p.path === keyPath);
+      assert.ok(problem, `no problem at ${keyPath}; got ${JSON.stringify(found)}`);
+      assert.match(problem.message, message);
+      assert.ok(problem.fix.length > 0, "every problem says how to fix it");
+      if (shownValue !== undefined) assert.equal(problem.value, shownValue);
+    });
+  }
+
+  it("lists every problem at once", () => {
+    const found = problems({ ...valid, "switchyard:service": "X", "switchyard:traffic": { blue: 1, green: 1 } });
+    assert.deepEqual(found.map((p) => p.path).sort(), ["switchyard:service", "switchyard:traffic"]);
+  });
+
+  it("says how to fix a bad weight sum with a concrete example", () => {
+    const [problem] = problems({ ...valid, "switchyard:traffic": { blue: 90, green: 20 } });
+    assert.match(problem!.fix, /add up to 100/);
+    const error = new ConfigError([problem!], "stacks/Pulumi.x.yaml");
+    assert.match(error.message, /stacks\/Pulumi\.x\.yaml: 1 problem/);
+    assert.match(error.message, /switchyard:traffic: blue \+ green must add up to 100 \(got \{"blue":90,"green":20\}\)/);
+  });
+});
+
+describe("loading a stack file", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "sy-config-"));
+    mkdirSync(path.join(dir, "stacks"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("names the missing stack file and how to create it", () => {
+    assert.throws(() => loadStackConfig("prod", dir), (error: ConfigError) => {
+      assert.equal(error.problems[0]!.path, "--stack");
+      assert.match(error.problems[0]!.fix, /create stacks\/Pulumi\.prod\.yaml/);
+      return true;
+    });
+  });
+
+  it("reports YAML syntax errors", () => {
+    writeFileSync(path.join(dir, "stacks", "Pulumi.bad.yaml"), "config:\n  switchyard:traffic: {blue: 1\n");
+    assert.throws(() => loadStackConfig("bad", dir), /is not valid YAML/);
+  });
+
+  it("never echoes a secure value", () => {
+    writeFileSync(path.join(dir, "stacks", "Pulumi.s.yaml"), "config:\n  switchyard:service:\n    secure: v1:abcdefsecret\n");
+    assert.throws(() => loadStackConfig("s", dir), (error: ConfigError) => {
+      assert.doesNotMatch(error.message, /abcdefsecret/);
+      assert.equal(error.problems.find((p) => p.path === "switchyard:service")?.value, "[secret]");
+      return true;
+    });
+  });
+
+  it("loads the repository's own local stack", () => {
+    const { config } = loadStackConfig("local", path.resolve(__dirname, "..", "..", ".."));
+    assert.equal(config.target, "local");
+  });
+});
