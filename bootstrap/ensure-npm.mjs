@@ -14,7 +14,8 @@ function lockHash(root) {
 export async function ensureNpmDependencies(root) {
   const stampPath = join(root, STAMP);
   const wanted = lockHash(root);
-  if (existsSync(stampPath) && readFileSync(stampPath, "utf8") === wanted) return;
+  const nodeBinary = join(root, "node_modules", "node", "bin", "node");
+  if (existsSync(stampPath) && readFileSync(stampPath, "utf8") === wanted && existsSync(nodeBinary)) return;
   step("installing npm dependencies (npm ci)");
   // Output to stderr: stdout may be carrying a --json document.
   await run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdout: process.stderr });
