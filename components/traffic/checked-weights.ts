@@ -7,10 +7,19 @@ import { assertValidWeights, type Weights } from "./weights";
  * weights that arrive as an Output are checked when they resolve (during preview they may be unknown,
  * in which case nothing downstream runs either).
  */
-export function checkedWeights(component: string, weights: pulumi.Input<Weights>, field = "weights"): pulumi.Output<Weights> {
-  if (!pulumi.Output.isInstance(weights) && !(weights instanceof Promise)) assertValidWeights(component, field, weights);
+export function checkedWeights(
+  component: string,
+  weights: pulumi.Input<Weights>,
+  /** A mechanism's own rule on top of the common one (e.g. all-or-nothing). */
+  extra?: (w: Weights) => unknown,
+): pulumi.Output<Weights> {
+  const check = (w: Weights) => {
+    assertValidWeights(component, "weights", w);
+    extra?.(w);
+  };
+  if (!pulumi.Output.isInstance(weights) && !(weights instanceof Promise)) check(weights);
   return pulumi.output(weights).apply((w) => {
-    assertValidWeights(component, field, w);
+    check(w);
     return { blue: w.blue, green: w.green };
   });
 }

@@ -28,7 +28,6 @@ function computed(args: pulumi.runtime.MockResourceArgs): Record<string, unknown
     name: args.inputs.name ?? n,
     hostName: args.inputs.hostName ?? `${n}.azurefd.mock`,
     defaultHostName: `${n}.azurewebsites.mock`,
-    dnsConfig: args.inputs.dnsConfig ? { ...args.inputs.dnsConfig, fqdn: `${args.inputs.dnsConfig.relativeName}.trafficmanager.mock` } : undefined,
     connectionName: `mock:region:${n}`,
   };
 }
@@ -40,7 +39,9 @@ export async function useMocks(options: MockOptions = {}): Promise<void> {
       newResource: (args) => {
         recorded.push(args);
         if (args.type === UNKNOWN_SOURCE) return { id: `${args.name}-id`, state: { value: pulumi.runtime.unknownValue } };
-        return { id: `${args.name}-id`, state: { ...computed(args), ...args.inputs } };
+        const state: Record<string, unknown> = { ...computed(args), ...args.inputs };
+        if (args.inputs.dnsConfig) state.dnsConfig = { ...args.inputs.dnsConfig, fqdn: `${args.inputs.dnsConfig.relativeName}.trafficmanager.mock` };
+        return { id: `${args.name}-id`, state };
       },
       call: (args) => args.inputs,
     },
