@@ -1,0 +1,83 @@
+/**
+ * The plans a stack declares. Stack policies see resources, not stack config, so the program
+ * exports the validated plans as stack outputs; the engine hands a stack policy the root
+ * `pulumi:pulumi:Stack` resource with those outputs as its props (verified with CLI 3.274.1,
+ * in preview and update). Missing fields stay undefined: the rules say what is missing.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import { STACK } from "./types";
+import { list, num, record, str } from "./values";
+
+export const ROLLOUT_OUTPUT = "rolloutPlan";
+export const DR_OUTPUT = "drPlan";
+
+export type Environment = "production" | "staging" | "development";
+
+export interface RolloutPlan {
+  readonly environment: Environment | string;
+  readonly strategy?: string;
+  readonly steps?: readonly number[];
+  readonly stepWeight?: number;
+  readonly maxWeight?: number;
+  readonly bakeSeconds?: number;
+  readonly analysisMetrics: number;
+}
+
+export interface Site {
+  readonly cloud?: string;
+  readonly region?: string;
+}
+
+export interface DrPlan {
+  readonly primary: Site;
+  readonly standby: Site;
+  readonly replication?: boolean;
+  readonly rpoSeconds?: number;
+}
+
+export interface Declared<T> {
+  readonly plan: T;
+  readonly urn: string;
+}
+
+function stackOutput(resources: readonly PolicyResource[], key: string): { value: unknown; urn: string } | undefined {
+  const root = resources.find((r) => r.type === STACK);
+  if (!root || root.props[key] === undefined) return undefined;
+  return { value: root.props[key], urn: root.urn };
+}
+
+export function rolloutPlan(resources: readonly PolicyResource[]): Declared<RolloutPlan> | undefined {
+  const found = stackOutput(resources, ROLLOUT_OUTPUT);
+  if (!found) return undefined;
+  const raw = record(found.value);
+  const steps = list(raw.steps).map(num).filter((n): n is number => n !== undefined);
+  return {
+    urn: found.urn,
+    plan: {
+      environment: str(raw.environment) ?? "development",
+      strategy: str(raw.strategy),
+      steps: Array.isArray(raw.steps) ? steps : undefined,
+      stepWeight: num(raw.stepWeight),
+      maxWeight: num(raw.maxWeight),
+      bakeSeconds: num(raw.bakeSeconds),
+      analysisMetrics: list(record(raw.analysis).metrics).length,
+    },
+  };
+}
+
+export function drPlan(resources: readonly PolicyResource[]): Declared<DrPlan> | undefined {
+  const found = stackOutput(resources, DR_OUTPUT);
+  if (!found) return undefined;
+  const raw = record(found.value);
+  const site = (value: unknown): Site => ({ cloud: str(record(value).cloud), region: str(record(value).region) });
+  const replication = record(raw.replication).enabled ?? raw.replication;
+  return {
+    urn: found.urn,
+    plan: {
+      primary: site(raw.primary),
+      standby: site(raw.standby),
+      replication: typeof replication === "boolean" ? replication : undefined,
+      rpoSeconds: num(raw.rpoSeconds),
+    },
+  };
+}
