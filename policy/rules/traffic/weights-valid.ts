@@ -9,20 +9,20 @@ export function weightProblems(s: WeightSet): string[] {
   const problems: string[] = [];
   const bad = s.weights.filter((w) => !Number.isInteger(w) || w < s.min || w > s.max);
   if (bad.length) {
-    problems.push(violation(`${where} has weights outside ${s.min}..${s.max} or not whole: ${shown}`, `use whole weights from ${s.min} to ${s.max}`));
+    problems.push(violation(`${where}: ${shown} has values outside ${s.min}..${s.max} or not whole`, `use whole weights from ${s.min} to ${s.max}`));
   }
   if (!s.zeroAllowed && s.weights.includes(0)) {
-    problems.push(violation(`${where} has a weight of 0, which Azure rejects`, "drain the endpoint or origin by disabling it (endpointStatus/enabledState: Disabled) with weight 1"));
+    problems.push(violation(`${where}: a weight of 0, which Azure rejects`, "drain the endpoint or origin by disabling it (endpointStatus/enabledState: Disabled) with weight 1"));
   }
   if (s.weights.length > 0 && s.weights.every((w) => w === 0)) {
-    problems.push(violation(`${where} sends no traffic anywhere: every weight is 0`, "give the active slot a non-zero weight"));
+    problems.push(violation(`${where}: every weight is 0, so no traffic goes anywhere`, "give the active slot a non-zero weight"));
   }
   const sum = s.weights.reduce((a, b) => a + b, 0);
   if (s.sumTo !== undefined && !bad.length && sum !== s.sumTo) {
-    problems.push(violation(`${where} weights add up to ${sum}, not ${s.sumTo}: ${shown}`, `make the weights add up to ${s.sumTo}`));
+    problems.push(violation(`${where}: ${shown} adds up to ${sum}, not ${s.sumTo}`, `make the weights add up to ${s.sumTo}`));
   }
   if (s.maxEntries !== undefined && s.weights.length > s.maxEntries) {
-    problems.push(violation(`${where} has ${s.weights.length} entries; at most ${s.maxEntries} are allowed`, `keep at most ${s.maxEntries} weighted targets`));
+    problems.push(violation(`${where}: ${s.weights.length} entries; at most ${s.maxEntries} are allowed`, `keep at most ${s.maxEntries} weighted targets`));
   }
   return problems;
 }
