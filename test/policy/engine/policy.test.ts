@@ -40,7 +40,7 @@ class Tagged extends pulumi.dynamic.Resource {
 }
 const taggedProgram = async () => {
   new Tagged("tagged", { owner: "team-a" });
-  return {};
+  return { rolloutPlan: { ...GOOD_PLAN, steps: [50, 100] } };
 };
 
 describe("engine: policy pack", function () {
@@ -90,8 +90,9 @@ describe("engine: policy pack", function () {
     assert.match(advisory.why, /at most 5% is allowed/);
   });
 
-  it("applies the required-tags remediation on up", async () => {
+  it("applies the required-tags remediation on up, where stack policies still see the stack outputs", async () => {
     project.writePolicyConfig({
+      "rollout-first-step": "advisory",
       "security-required-tags": {
         enforcementLevel: "remediate",
         values: { owner: "team-b", environment: "development" },
@@ -105,6 +106,7 @@ describe("engine: policy pack", function () {
       const report = session.finish();
       assert.deepEqual(report.remediations.map((r) => [r.rule, r.resource.name, r.changed]), [["security-required-tags", "tagged", ["tags.environment"]]]);
       assert.equal(report.blocked, false);
+      assert.equal(report.findings.find((f) => f.rule === "rollout-first-step")?.level, "advisory");
     } finally {
       session.dispose();
     }
