@@ -37,6 +37,7 @@ interface Exit {
   readonly stdout: string;
   readonly stderr: string;
   readonly timedOut: boolean;
+  readonly aborted: boolean;
 }
 
 function run(spec: Spec, ctx: AnalysisContext): Promise<Exit> {
@@ -51,6 +52,7 @@ function run(spec: Spec, ctx: AnalysisContext): Promise<Exit> {
     let stdout = "";
     let stderr = "";
     let timedOut = false;
+    let aborted = false;
     const keep = (into: string, chunk: string) => (into.length >= MAX_OUTPUT ? into : (into + chunk).slice(0, MAX_OUTPUT));
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout = keep(stdout, chunk)));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = keep(stderr, chunk)));
@@ -58,7 +60,10 @@ function run(spec: Spec, ctx: AnalysisContext): Promise<Exit> {
       timedOut = true;
       child.kill("SIGKILL");
     }, spec.provider.timeout);
-    const onAbort = () => child.kill("SIGKILL");
+    const onAbort = () => {
+      aborted = true;
+      child.kill("SIGKILL");
+    };
     ctx.signal?.addEventListener("abort", onAbort, { once: true });
     const done = () => {
       clearTimeout(timer);
@@ -70,7 +75,7 @@ function run(spec: Spec, ctx: AnalysisContext): Promise<Exit> {
     });
     child.on("close", (code, signal) => {
       done();
-      resolve({ code, signal, stdout, stderr, timedOut });
+      resolve({ code, signal, stdout, stderr, timedOut, aborted });
     });
   });
 }
@@ -85,6 +90,7 @@ async function execute(spec: Spec, ctx: AnalysisContext): Promise<Outcome> {
   } catch (error) {
     return { phase: "Error", message: `${shown}: could not start: ${describeError(error)}` };
   }
+  if (exit.aborted) return { phase: "Error", message: `${shown}: killed because the analysis run stopped` };
   if (exit.timedOut) return { phase: "Error", message: `${shown}: killed after ${spec.provider.timeout} ms without finishing` };
   if (exit.code !== 0) {
     const how = exit.code === null ? `killed by ${exit.signal}` : `exit code ${exit.code}`;

@@ -18,9 +18,15 @@ interface QueryAnswer {
   data?: { resultType?: string; result?: unknown };
 }
 
-/** Prometheus sends sample values as strings: "0.25", "NaN", "+Inf". */
-const sampleValue = (sample: unknown): number | undefined =>
-  Array.isArray(sample) && typeof sample[1] === "string" ? Number(sample[1]) : undefined;
+/** Prometheus sends sample values as strings: "0.25", "NaN", "+Inf" (which Number() does not read). */
+function sampleValue(sample: unknown): number | undefined {
+  if (!Array.isArray(sample) || typeof sample[1] !== "string") return undefined;
+  const text = sample[1];
+  if (/^[+-]?Inf$/.test(text)) return text.startsWith("-") ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (text === "NaN") return Number.NaN;
+  const value = Number(text);
+  return text.trim() === "" || Number.isNaN(value) ? undefined : value;
+}
 
 /** Turns a successful answer into one number, or an outcome saying why there is none. */
 export function valueOfAnswer(data: QueryAnswer["data"]): number | Outcome {
