@@ -43,7 +43,10 @@ export async function useMocks(options: MockOptions = {}): Promise<void> {
         if (args.inputs.dnsConfig) state.dnsConfig = { ...args.inputs.dnsConfig, fqdn: `${args.inputs.dnsConfig.relativeName}.trafficmanager.mock` };
         return { id: `${args.name}-id`, state };
       },
-      call: (args) => args.inputs,
+      call: (args) =>
+        args.token === "gcp:storage/getTransferProjectServiceAccount:getTransferProjectServiceAccount"
+          ? { ...args.inputs, email: "transfer@mock.iam", subjectId: "1234567890", member: "serviceAccount:transfer@mock.iam" }
+          : args.inputs,
     },
     "switchyard",
     options.stack ?? "test",

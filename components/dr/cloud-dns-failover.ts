@@ -1,0 +1,81 @@
+/**
+ * Cloud DNS primary/backup routing: answers with the primary's address while the Google health
+ * check passes, with the backup's otherwise. Health-checked external endpoints need a public zone.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { ComponentArgsError } from "../errors";
+import { assertHealthCheck, HEALTH_DEFAULTS, type HealthCheckSpec } from "../environment/slots";
+import { assertDnsFailoverMeetsRto, assertStandbyElsewhere, type RecoveryObjectives, type Site } from "./objectives";
+
+const TYPE = "switchyard:dr:CloudDnsFailover";
+
+export interface CloudDnsFailoverArgs {
+  readonly provider: gcp.Provider;
+  readonly managedZone: pulumi.Input<string>;
+  /** Fully qualified, with the trailing dot, e.g. "app.example.com.". */
+  readonly recordName: string;
+  readonly primary: Site & { readonly ip: pulumi.Input<string> };
+  readonly standby: Site & { readonly ip: pulumi.Input<string> };
+  readonly objectives: RecoveryObjectives;
+  readonly healthCheck: HealthCheckSpec;
+  /** Regions the probes run from (Google requires three). @default us-central1, us-east1, europe-west1 */
+  readonly probeRegions?: readonly [string, string, string];
+  /** @default 30 */
+  readonly ttl?: number;
+}
+
+export function assertCloudDnsFailoverArgs(args: CloudDnsFailoverArgs): void {
+  assertStandbyElsewhere(TYPE, args.primary, args.standby);
+  assertHealthCheck(TYPE, "healthCheck", args.healthCheck);
+  if (!args.recordName?.endsWith(".")) {
+    throw new ComponentArgsError(TYPE, "recordName", `must end with a dot, got ${JSON.stringify(args.recordName)}`, `use "${args.recordName ?? "app.example.com"}."`);
+  }
+  const hc = { ...HEALTH_DEFAULTS, ...args.healthCheck };
+  assertDnsFailoverMeetsRto(TYPE, args.objectives.rtoSeconds, hc.intervalSeconds, hc.unhealthyThreshold, args.ttl ?? 30);
+}
+
+export class CloudDnsFailover extends pulumi.ComponentResource {
+  readonly failover: pulumi.Output<{ name: string; primary: string; standby: string }>;
+  readonly healthCheckId: pulumi.Output<string>;
+
+  constructor(name: string, args: CloudDnsFailoverArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(TYPE, name, {}, opts);
+    assertCloudDnsFailoverArgs(args);
+    const child = { parent: this, provider: args.provider };
+    const hc = { ...HEALTH_DEFAULTS, ...args.healthCheck };
+    const check = new gcp.compute.HealthCheck(
+      `${name}-health`,
+      {
+        checkIntervalSec: hc.intervalSeconds,
+        timeoutSec: hc.timeoutSeconds,
+        healthyThreshold: hc.healthyThreshold,
+        unhealthyThreshold: hc.unhealthyThreshold,
+        httpHealthCheck: { port: hc.port ?? 80, requestPath: hc.path },
+        sourceRegions: [...(args.probeRegions ?? ["us-central1", "us-east1", "europe-west1"])],
+      },
+      child,
+    );
+    new gcp.dns.RecordSet(
+      `${name}-record`,
+      {
+        managedZone: args.managedZone,
+        name: args.recordName,
+        type: "A",
+        ttl: args.ttl ?? 30,
+        routingPolicy: {
+          healthCheck: check.id,
+          primaryBackup: {
+            trickleRatio: 0, // no share for the backup while the primary is healthy
+            primary: { externalEndpoints: [args.primary.ip] },
+            backupGeos: [{ location: args.standby.cloud === "gcp" ? args.standby.region : args.primary.region, healthCheckedTargets: { externalEndpoints: [args.standby.ip] } }],
+          },
+        },
+      },
+      child,
+    );
+    this.healthCheckId = check.id;
+    this.failover = pulumi.all([args.primary.ip, args.standby.ip]).apply(([p, s]) => ({ name: args.recordName, primary: `http://${p}`, standby: `http://${s}` }));
+    this.registerOutputs({ failover: this.failover });
+  }
+}
