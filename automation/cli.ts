@@ -7,16 +7,16 @@ import * as path from "node:path";
 import { Command, CommanderError } from "commander";
 import { z } from "zod";
 import type { CommandContext } from "./commands/context";
-import { deploy } from "./commands/deploy";
+import { deploy, type CommandResult } from "./commands/deploy";
+import { control } from "./commands/control";
 import { preview } from "./commands/preview";
 import { status } from "./commands/status";
 import { ConfigError, SwitchyardError } from "./errors";
 import { ExitCode } from "./exit-codes";
-import type { CommandReport } from "./report/model";
 import { renderJson, renderText } from "./report/render";
 import { PROJECT_ROOT } from "./workspace";
 
-type Handler = (ctx: CommandContext) => Promise<{ report: CommandReport; exitCode: ExitCode }>;
+type Handler = (ctx: CommandContext, flags: Record<string, unknown>) => Promise<CommandResult>;
 
 interface CommandSpec {
   readonly name: string;
@@ -24,18 +24,29 @@ interface CommandSpec {
   readonly handler: Handler;
   /** Asks before acting on a shared stack, unless --yes or not on a terminal. */
   readonly confirm?: boolean;
+  /** Flags of this command alone: [flags, description]. */
+  readonly options?: readonly (readonly [string, string])[];
 }
 
 const COMMANDS: readonly CommandSpec[] = [
   { name: "deploy", summary: "apply the stack config with the engine and report what runs", handler: deploy, confirm: true },
   { name: "preview", summary: "show what a deploy would change; changes nothing", handler: preview },
-  { name: "status", summary: "show what the stack runs now and its last update; changes nothing", handler: status },
+  { name: "status", summary: "show what the stack runs now, its last update and any rollout in progress; changes nothing", handler: status },
+  { name: "pause", summary: "pause the rollout in progress at its current step", handler: (ctx) => control(ctx, "pause") },
+  { name: "resume", summary: "resume a paused rollout (its current step is analysed again)", handler: (ctx) => control(ctx, "resume") },
+  {
+    name: "promote",
+    summary: "accept the current step and go on (--full: straight to 100%)",
+    handler: (ctx, flags) => control(ctx, flags.full ? "promote-full" : "promote"),
+    options: [["--full", "skip every remaining step and shift all traffic to the new release"]],
+  },
+  { name: "abort", summary: "roll back: all traffic to the stable slot, then the prior release again", handler: (ctx) => control(ctx, "abort"), confirm: true },
 ];
 
 /** Stacks whose changes need no confirmation: they only touch this machine. */
 const UNCONFIRMED_STACKS = new Set(["local"]);
 
-const flagsSchema = z.object({
+const flagsSchema = z.looseObject({
   stack: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, "must be a stack name: letters, digits, '_', '.', '-', starting with a letter or digit"),
@@ -98,7 +109,7 @@ async function runCommand(spec: CommandSpec, rawFlags: unknown): Promise<number>
       workDir: path.resolve(flags.cwd),
       progress: flags.json ? () => {} : (line) => process.stderr.write(line),
     };
-    const { report, exitCode } = await spec.handler(ctx);
+    const { report, exitCode } = await spec.handler(ctx, rawFlags as Record<string, unknown>);
     process.stdout.write(`${flags.json ? renderJson(report) : renderText(report)}\n`);
     return exitCode;
   } catch (error) {
@@ -116,8 +127,9 @@ export function buildCli(onExit: (code: number) => void): Command {
     "\nExit codes: 0 done, 1 error (bad input, failed operation), 2 drift found, 3 rolled back, 4 paused for a person.",
   );
   for (const spec of COMMANDS) {
-    cli
-      .command(spec.name)
+    const command = cli.command(spec.name);
+    for (const [flags, description] of spec.options ?? []) command.option(flags, description);
+    command
       .description(spec.summary)
       .requiredOption("-s, --stack <name>", "the stack to act on (stacks/Pulumi.<name>.yaml)")
       .option("--json", "print one JSON document on stdout instead of text")

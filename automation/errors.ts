@@ -69,3 +69,20 @@ export class EngineError extends SwitchyardError {
     super(`${operation} of stack "${stackName}" failed:\n${detail}`, "read the engine's message above; fix the cause and run the command again");
   }
 }
+
+/** A rollout of the stack is being driven by another process right now. */
+export class RolloutInProgressError extends SwitchyardError {
+  constructor(stack: string, id: string, owner: string) {
+    super(
+      `stack "${stack}" is locked: rollout ${id} is in progress, driven by ${owner}`,
+      `watch it with \`switchyard status --stack ${stack}\`, or use pause, promote or abort --stack ${stack}`,
+    );
+  }
+}
+
+/** A control command found no rollout to act on. */
+export class NoRolloutError extends SwitchyardError {
+  constructor(stack: string, action: string) {
+    super(`stack "${stack}" has no rollout in progress to ${action}`, `start one with: switchyard deploy --stack ${stack}`);
+  }
+}

@@ -61,6 +61,11 @@ export interface OpenedStack {
   run<T>(operation: string, action: (stack: Stack) => Promise<T>): Promise<T>;
 }
 
+/** The backend the engine uses for this environment. */
+export function engineBackendUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PULUMI_BACKEND_URL || defaultBackendUrl();
+}
+
 export function defaultBackendUrl(projectRoot = PROJECT_ROOT): string {
   return `file://${path.join(projectRoot, ".switchyard", "state")}`;
 }
@@ -75,7 +80,7 @@ export function engineEnvironment(settings: EngineSettings, toolchain: Toolchain
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-    PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL || defaultBackendUrl(),
+    PULUMI_BACKEND_URL: engineBackendUrl(env),
     PULUMI_HOME: env.PULUMI_HOME || path.join(PROJECT_ROOT, ".switchyard", "pulumi-home"),
     // The engine starts dynamic-provider hosts in the program's folder; they need our node.
     SWITCHYARD_WORK_DIR: workDir,

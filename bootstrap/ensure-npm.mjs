@@ -6,18 +6,27 @@ import { step } from "./log.mjs";
 
 const STAMP = join("node_modules", ".switchyard-lock-sha256");
 
-function lockHash(root) {
-  return createHash("sha256").update(readFileSync(join(root, "package-lock.json"))).digest("hex");
+function lockHash(dir) {
+  return createHash("sha256").update(readFileSync(join(dir, "package-lock.json"))).digest("hex");
 }
 
-/** Installs the npm dependencies (Node.js 22 among them) when package-lock.json changed since the last install. */
-export async function ensureNpmDependencies(root) {
-  const stampPath = join(root, STAMP);
-  const wanted = lockHash(root);
-  const nodeBinary = join(root, "node_modules", "node", "bin", "node");
-  if (existsSync(stampPath) && readFileSync(stampPath, "utf8") === wanted && existsSync(nodeBinary)) return;
-  step("installing npm dependencies (npm ci)");
+/** `npm ci` in `dir` unless its lock file is unchanged since the last install there. */
+async function installWhenChanged(dir, label, extraCheck = () => true) {
+  const stampPath = join(dir, STAMP);
+  const wanted = lockHash(dir);
+  if (existsSync(stampPath) && readFileSync(stampPath, "utf8") === wanted && extraCheck()) return;
+  step(`installing npm dependencies${label} (npm ci)`);
   // Output to stderr: stdout may be carrying a --json document.
-  await run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdout: process.stderr });
+  await run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: dir, stdout: process.stderr });
   writeFileSync(stampPath, wanted);
+}
+
+/**
+ * Installs the npm dependencies (Node.js 22 among them) when package-lock.json changed since the
+ * last install, and those of the policy pack, which the engine runs from its own folder.
+ */
+export async function ensureNpmDependencies(root) {
+  const nodeBinary = join(root, "node_modules", "node", "bin", "node");
+  await installWhenChanged(root, "", () => existsSync(nodeBinary));
+  await installWhenChanged(join(root, "policy"), " of the policy pack");
 }

@@ -19,12 +19,11 @@ function atLeast(version, minimum) {
   return true;
 }
 
-// Helper plugins the engine looks for beside the CLI. The dynamic-provider host serves
-// pulumi.dynamic.Resource; the policy analyzer is the fallback for policy packs when no
-// pulumi-language-nodejs exists (the Go proxy does not serve that module).
+// Helper plugins the engine looks for beside the CLI: the dynamic-provider host serves
+// pulumi.dynamic.Resource. (Policy packs run through policy/analyzer, an executable pack:
+// CLI 3.274 never falls back to a pulumi-analyzer-policy-nodejs plugin.)
 const HELPERS = {
   "pulumi-resource-pulumi-nodejs": "@pulumi/pulumi/cmd/dynamic-provider",
-  "pulumi-analyzer-policy-nodejs": "@pulumi/pulumi/cmd/run-policy-pack",
 };
 
 function writeHelpers(binDir) {

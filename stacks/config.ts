@@ -4,6 +4,8 @@
  * parses it again, so a plain `pulumi up` gets the same checks.
  */
 import { z } from "zod";
+import { analysisSchema } from "../automation/analysis/schema";
+import { rolloutSchema } from "../automation/rollout/schema";
 
 export const NAMESPACE = "switchyard";
 
@@ -43,10 +45,20 @@ export const stackConfigSchema = z
     target: z.enum(TARGETS, { message: `must be one of: ${TARGETS.join(", ")}` }),
     service: z.string().regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, "must be a DNS label: lowercase letters, digits and '-', 2 to 40 characters"),
     slots: z.strictObject({ blue: slotSchema, green: slotSchema }),
-    traffic: weightsSchema,
+    /** Weights as applied; in progressive mode (with `active`) the driver writes them. */
+    traffic: weightsSchema.optional(),
+    /** The slot that should serve all traffic once the rollout completes; absent: weights are applied as written. */
+    active: z.enum(["blue", "green"], { message: "must be blue or green" }).optional(),
+    /** Kind of environment; policy is stricter in production. */
+    environment: z.enum(["production", "staging", "development"], { message: "must be production, staging or development" }).default("development"),
+    rollout: rolloutSchema.default({ bake: 30_000, scaleDownDelay: 30_000 }),
+    analysis: analysisSchema.optional(),
     local: localSchema.optional(),
   })
   .superRefine((config, ctx) => {
+    if (!config.traffic && !config.active) {
+      ctx.addIssue({ code: "custom", path: ["traffic"], message: "is required unless switchyard:active names the slot to serve" });
+    }
     if (config.target === "local" && !config.local) {
       ctx.addIssue({ code: "custom", path: ["local"], message: "is required when target is local" });
     }
@@ -62,6 +74,15 @@ export const FIXES: Readonly<Record<string, string>> = {
   "slots.blue.version": "set the artifact version this slot runs, e.g. \"1.4.2\"",
   "slots.green.version": "set the artifact version this slot runs, e.g. \"1.4.2\"",
   traffic: "give whole percentages that add up to 100, e.g. { blue: 90, green: 10 }",
+  active: "set switchyard:active to the slot that should serve all traffic after the rollout",
+  rollout: "see the Rollouts section of README.md",
+  analysis: "see the Analysis section of README.md",
   local: "add a switchyard:local block with ports { listen, blue, green } (see stacks/Pulumi.local.yaml)",
   "local.ports": "choose three different free ports from 1024 to 65535",
 };
+
+/** The weights the program applies: as written, or all traffic on the active slot. */
+export function effectiveTraffic(config: StackConfig): { blue: number; green: number } {
+  if (config.traffic) return config.traffic;
+  return config.active === "green" ? { blue: 0, green: 100 } : { blue: 100, green: 0 };
+}

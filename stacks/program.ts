@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../automation/config";
 import { PROJECT_ROOT, readToolchain } from "../automation/workspace";
 import { LocalBlueGreenEnvironment } from "../components/environment/local";
-import type { StackConfig } from "./config";
+import { effectiveTraffic, type StackConfig } from "./config";
 
 /** Config values arrive as strings; structured ones as JSON. */
 function configEntries(): Record<string, unknown> {
@@ -33,7 +33,7 @@ function buildLocal(config: StackConfig, stack: string) {
       blue: { ...config.slots.blue, port: local.ports.blue },
       green: { ...config.slots.green, port: local.ports.green },
     },
-    weights: config.traffic,
+    weights: effectiveTraffic(config),
     listenPort: local.ports.listen,
     address: local.address,
     runDir: localRunDir(config, stack),
@@ -48,6 +48,7 @@ function buildLocal(config: StackConfig, stack: string) {
       blue: { version: env.versions.blue, endpoint: env.slotEndpoints.blue },
       green: { version: env.versions.green, endpoint: env.slotEndpoints.green },
     },
+    trafficUrns: env.split.trafficResources.map((resource) => resource.urn),
     trafficSocket: env.split.socketPath,
     trafficBackend: env.split.backend,
   };

@@ -32,7 +32,7 @@ interface Tally {
 
 function runSuite(suite: Suite, files: string[], grep: string | undefined): Promise<Tally> {
   return new Promise((resolve) => {
-    const args = [MOCHA, ...(grep ? ["--grep", grep] : []), ...files];
+    const args = [MOCHA, process.stdout.isTTY ? "--color" : "--no-color", ...(grep ? ["--grep", grep] : []), ...files];
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.setEncoding("utf8");

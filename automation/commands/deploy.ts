@@ -1,35 +1,170 @@
 /**
- * `deploy`: applies the stack config with the engine. A refresh first brings state in line with
- * what really runs, so the update also restores anything changed behind Pulumi's back.
- * Progressive stepping of traffic arrives with the rollout driver.
+ * `deploy`: decides from what runs and what the config asks whether to apply the config in one
+ * update or to roll the new release out progressively, then does it. Exit 0 when it succeeded,
+ * 3 when it rolled back, 4 when analysis paused it for a person.
  */
-import { switchyardProgram } from "../../stacks/program";
-import { loadStackConfig } from "../config";
+import { randomUUID } from "node:crypto";
+import { ConfigError, RolloutInProgressError } from "../errors";
 import { ExitCode } from "../exit-codes";
-import type { CommandReport } from "../report/model";
-import { environmentsFrom, programOutputs } from "../report/outputs";
-import { openStack } from "../workspace";
+import { buildReport } from "../report/build";
+import type { Report } from "../report/model";
+import { progressView } from "../report/progress";
+import { decide, type Running } from "../rollout/decide";
+import { planOf, settingsOf } from "../rollout/schema";
+import { isActive, ownerAlive, ownerHere, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
+import { openRolloutSession, RELEASE_KEYS, recordTraffic, type RolloutSession, type StackOutputs } from "../rollout/session";
+import type { StoredDocument } from "../store/document-store";
+import { readStackConfigValues } from "../stack-file";
 import type { CommandContext } from "./context";
 
-export async function deploy(ctx: CommandContext): Promise<{ report: CommandReport; exitCode: ExitCode }> {
-  const started = Date.now();
-  loadStackConfig(ctx.stack, ctx.workDir);
-  const opened = await openStack({ stackName: ctx.stack, workDir: ctx.workDir }, switchyardProgram);
-  const result = await opened.run("deploy", (stack) => stack.up({ refresh: true, onOutput: ctx.progress }));
-  const outputs = programOutputs(result.outputs);
-  const changes = result.summary.resourceChanges ?? {};
-  const changed = Object.entries(changes).some(([op, n]) => op !== "same" && (n ?? 0) > 0);
-  const report: CommandReport = {
-    command: "deploy",
+export interface CommandResult {
+  readonly report: Report;
+  readonly exitCode: ExitCode;
+}
+
+function runningRelease(outputs: StackOutputs): Running | undefined {
+  const versions = { blue: outputs.slots?.blue?.version, green: outputs.slots?.green?.version };
+  if (!outputs.weights || !versions.blue || !versions.green) return undefined;
+  return { weights: outputs.weights, versions: { blue: versions.blue, green: versions.green } };
+}
+
+/** The release-defining config of the last successful update, from the stack's own history. */
+async function priorReleaseConfig(session: RolloutSession): Promise<Record<string, unknown>> {
+  const history = await session.opened.run("reading history", (stack) => stack.history(5));
+  const last = history.find((update) => update.result === "succeeded" && update.kind === "update");
+  const prior: Record<string, unknown> = {};
+  for (const key of RELEASE_KEYS) {
+    const entry = last?.config?.[`switchyard:${key}`];
+    if (!entry) continue;
+    try {
+      prior[key] = JSON.parse(entry.value);
+    } catch {
+      prior[key] = entry.value;
+    }
+  }
+  return prior;
+}
+
+const ownerText = (record: RolloutRecord) => (record.owner ? `${record.owner.host} pid ${record.owner.pid}` : "nobody");
+
+/** Drives a rollout record to its end (or a pause) and reports. Shared with resume and promote. */
+export async function driveRollout(session: RolloutSession, doc: StoredDocument<RolloutRecord>, command: string, started: number): Promise<CommandResult> {
+  const { ctx } = session;
+  let runner: ReturnType<RolloutSession["runner"]> | undefined;
+  const view = progressView({ json: ctx.json, record: () => runner?.record ?? doc.value });
+  runner = session.runner(doc, (event) => view.onEvent(event));
+  let outcome;
+  try {
+    outcome = await runner.run();
+  } finally {
+    view.done();
+  }
+  const record = runner.record;
+  const outputs = await session.outputs();
+  const status = outcome === "succeeded" ? "success" : outcome;
+  const nextSteps =
+    outcome === "paused"
+      ? [`switchyard resume --stack ${ctx.stack}`, `switchyard promote --stack ${ctx.stack}`, `switchyard abort --stack ${ctx.stack}`]
+      : outcome === "rolled-back"
+        ? [`fix the release on ${record.canarySlot}, then deploy again`]
+        : [`curl ${outputs.endpoint ?? ""}/`.trim()];
+  const report = buildReport({
+    command,
     stack: ctx.stack,
-    status: changed ? "success" : "no-change",
-    durationMs: Date.now() - started,
-    endpoint: outputs.endpoint,
-    weights: outputs.weights,
-    environments: environmentsFrom(outputs),
-    changes: changes as Record<string, number>,
-    updateVersion: result.summary.version,
-    nextSteps: outputs.endpoint ? [`curl ${outputs.endpoint}/`, `npm run status -- --stack ${ctx.stack}`] : [],
+    environment: session.config.environment,
+    startedAt: started,
+    status,
+    message: record.statusReason,
+    outputs,
+    record,
+    nextSteps,
+  });
+  const exitCode = outcome === "succeeded" ? ExitCode.Done : outcome === "rolled-back" ? ExitCode.RolledBack : ExitCode.Paused;
+  return { report, exitCode };
+}
+
+export async function deploy(ctx: CommandContext): Promise<CommandResult> {
+  const started = Date.now();
+  const session = await openRolloutSession(ctx);
+  const existing = await session.store.get<RolloutRecord>(ROLLOUT_KEY);
+  if (existing && isActive(existing.value)) {
+    const record = existing.value;
+    if (ownerAlive(record.owner)) throw new RolloutInProgressError(ctx.stack, record.id, ownerText(record));
+    if (record.status === "paused") {
+      const report = buildReport({
+        command: "deploy",
+        stack: ctx.stack,
+        environment: session.config.environment,
+        startedAt: started,
+        status: "paused",
+        message: `rollout ${record.id} is paused: ${record.statusReason ?? ""}`,
+        outputs: await session.outputs(),
+        record,
+        nextSteps: [`switchyard resume --stack ${ctx.stack}`, `switchyard promote --stack ${ctx.stack}`, `switchyard abort --stack ${ctx.stack}`],
+      });
+      return { report, exitCode: ExitCode.Paused };
+    }
+    ctx.progress(`resuming rollout ${record.id} at step ${record.stepIndex + 1}/${record.plan.length}: its driver (${ownerText(record)}) is gone\n`);
+    return driveRollout(session, existing, "deploy", started);
+  }
+
+  const outputs = await session.outputs();
+  const running = runningRelease(outputs);
+  const decision = decide(running, session.config);
+  if (decision.kind === "refuse") throw new ConfigError(decision.problems, `stacks/Pulumi.${ctx.stack}.yaml`);
+
+  if (decision.kind === "apply") {
+    if (session.config.active) recordTraffic(session, decision.traffic);
+    const { changes } = await session.applyAll({ refresh: true });
+    const after = await session.outputs();
+    const changed = Object.entries(changes).some(([op, n]) => op !== "same" && n > 0);
+    const report = buildReport({
+      command: "deploy",
+      stack: ctx.stack,
+      environment: session.config.environment,
+      startedAt: started,
+      status: changed ? "success" : "no-change",
+      message: decision.reason,
+      outputs: after,
+      changes,
+      previousVersion: running && running.weights.blue >= running.weights.green ? running.versions.blue : running?.versions.green,
+      nextSteps: after.endpoint ? [`curl ${after.endpoint}/`, `switchyard status --stack ${ctx.stack}`] : [],
+    });
+    return { report, exitCode: ExitCode.Done };
+  }
+
+  const { config } = session;
+  const plan = planOf(config.rollout).filter((step) => step.weight >= decision.fromWeight);
+  const now = new Date().toISOString();
+  const record: RolloutRecord = {
+    id: `r-${randomUUID().slice(0, 8)}`,
+    stack: ctx.stack,
+    service: config.service,
+    strategy: settingsOf(config.rollout).strategy,
+    stableSlot: decision.stable,
+    canarySlot: decision.canary,
+    stableVersion: running!.versions[decision.stable],
+    canaryVersion: config.slots[decision.canary].version,
+    plan,
+    prepared: false,
+    stepIndex: 0,
+    steps: [],
+    weights: running!.weights,
+    status: "running",
+    owner: ownerHere(),
+    priorConfig: { ...(await priorReleaseConfig(session)) },
+    rollbackTriggers: [],
+    startedAt: now,
+    updatedAt: now,
   };
-  return { report, exitCode: ExitCode.Done };
+  // Until the rollout moves them, the weights stay where they run now.
+  recordTraffic(session, running!.weights);
+  if (Object.keys(record.priorConfig).length === 0) {
+    // No history with config (a stack deployed by other means): fall back to what runs.
+    const current = readStackConfigValues(ctx.workDir, ctx.stack);
+    Object.assign(record.priorConfig, { slots: { ...(current.slots as object), [decision.canary]: { ...(current.slots as Record<string, object>)[decision.canary], version: running!.versions[decision.canary] } }, traffic: running!.weights });
+  }
+  // From here on a second deploy finds the record and stops at once.
+  const doc = await session.store.put(ROLLOUT_KEY, record, existing?.revision ?? 0);
+  return driveRollout(session, doc, "deploy", started);
 }

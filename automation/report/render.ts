@@ -1,29 +1,37 @@
-import type { CommandReport } from "./model";
+import type { Report } from "./model";
 
-export function renderJson(report: CommandReport): string {
+export function renderJson(report: Report): string {
   return JSON.stringify(report, null, 2);
 }
 
-function formatChanges(changes: Record<string, number> | undefined): string {
-  if (!changes) return "none";
+function formatChanges(changes: Readonly<Record<string, number>> | undefined): string | undefined {
+  if (!changes) return undefined;
   const parts = Object.entries(changes)
     .filter(([op, n]) => op !== "same" && n > 0)
     .map(([op, n]) => `${n} ${op}`);
-  const same = changes.same ? `${changes.same} unchanged` : "";
-  return [...parts, same].filter(Boolean).join(", ") || "none";
+  if (changes.same) parts.push(`${changes.same} unchanged`);
+  return parts.join(", ") || "none";
 }
 
-export function renderText(report: CommandReport): string {
-  const lines = [`${report.command} ${report.stack}: ${report.status} in ${(report.durationMs / 1000).toFixed(1)} s`];
-  if (report.changes) lines.push(`  resources: ${formatChanges(report.changes)}`);
+export function renderText(report: Report): string {
+  const s = report.summary;
+  const head = `${s.command} ${s.stack}: ${s.status} in ${s.duration_seconds.toFixed(1)} s${s.strategy ? ` (${s.strategy}${s.deployment_id ? ` ${s.deployment_id}` : ""})` : ""}`;
+  const lines = [head];
+  if (s.message) lines.push(`  ${s.message}`);
+  const changes = formatChanges(report.changes);
+  if (changes) lines.push(`  resources: ${changes}`);
   if (report.endpoint) lines.push(`  endpoint:  ${report.endpoint}`);
   for (const env of report.environments) {
     const version = env.version ? `v${env.version}` : "";
-    lines.push(`  ${env.slot.padEnd(5)} ${String(env.trafficPercentage).padStart(3)}%  ${version.padEnd(10)} ${env.endpoint ?? ""}`.trimEnd());
+    const checks = env.health_checks.total ? `  checks ${env.health_checks.passed}/${env.health_checks.total}` : "";
+    lines.push(`  ${env.slot.padEnd(5)} ${String(env.traffic_percentage).padStart(3)}%  ${version.padEnd(10)} ${env.endpoint ?? ""}${checks}`.trimEnd());
   }
-  if (report.lastUpdate) {
-    lines.push(`  last update: ${report.updateVersion ? `#${report.updateVersion} ` : ""}${report.lastUpdate.result} at ${report.lastUpdate.endTime ?? report.lastUpdate.startTime}`);
+  for (const step of report.steps) {
+    const analysis = step.analysis ? `  analysis ${step.analysis.phase}: ${step.analysis.metrics.map((m) => `${m.name} ${m.message}`).join("; ")}` : "";
+    lines.push(`  step ${step.index}/${report.steps.length} ${step.kind} ${step.weight}% ${step.status}${analysis}`);
   }
-  for (const step of report.nextSteps) lines.push(`  next: ${step}`);
+  if (s.health_score !== null) lines.push(`  health score: ${s.health_score}`);
+  if (report.rollback.automatic_triggers.length) lines.push(`  rolled back because: ${report.rollback.automatic_triggers.join("; ")}`);
+  for (const step of report.next_steps) lines.push(`  next: ${step}`);
   return lines.join("\n");
 }

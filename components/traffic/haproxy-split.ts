@@ -33,6 +33,8 @@ export class HaproxyTrafficSplit extends pulumi.ComponentResource {
   readonly endpoint: pulumi.Output<string>;
   readonly socketPath: pulumi.Output<string>;
   readonly backend: string;
+  /** The resources that carry the weights: a traffic step updates only these. */
+  readonly trafficResources: readonly pulumi.Resource[];
 
   constructor(name: string, args: HaproxyTrafficSplitArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
@@ -67,6 +69,7 @@ export class HaproxyTrafficSplit extends pulumi.ComponentResource {
       { parent: this },
     );
     this.weights = applied.weights.apply((w) => ({ blue: w.blue ?? 0, green: w.green ?? 0 }));
+    this.trafficResources = [applied];
     this.endpoint = instance.url;
     this.socketPath = instance.socketPath;
     this.registerOutputs({ weights: this.weights, endpoint: this.endpoint, socketPath: this.socketPath });

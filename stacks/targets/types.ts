@@ -21,6 +21,11 @@ export interface TargetOutputs {
   readonly endpoint: pulumi.Input<string>;
   readonly weights: pulumi.Input<Weights>;
   readonly slots: Readonly<Record<Slot, { readonly version: pulumi.Input<string>; readonly endpoint?: pulumi.Input<string> }>>;
+  /**
+   * URNs of the resources that carry the weights (listener, records, route...). A traffic step
+   * is a targeted update of exactly these, so its cost does not grow with the stack.
+   */
+  readonly trafficUrns?: pulumi.Input<pulumi.Input<string>[]>;
   /** Anything else the target wants to expose (DR endpoints, replication status, ...). */
   readonly [extra: string]: unknown;
 }

@@ -56,8 +56,8 @@ describe("engine: local target", function () {
     const result = await project.cli("deploy", "--json");
     assert.equal(result.code, 0, result.stderr);
     const report = JSON.parse(result.stdout);
-    assert.equal(report.status, "success");
-    assert.deepEqual(report.weights, { blue: 100, green: 0 });
+    assert.equal(report.summary.status, "success");
+    assert.deepEqual(report.environments.map((e: { traffic_percentage: number }) => e.traffic_percentage), [100, 0]);
     outputs = (await (await project.open()).stack.outputs()) as unknown as Outputs;
     outputs = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, (v as { value: unknown }).value])) as unknown as Outputs;
     for (let i = 0; i < 5; i++) {

@@ -1,0 +1,89 @@
+/**
+ * The rollout record: plan, current step, measurements and who is driving, kept in the stack's
+ * backend after every change so that `status`, `pause`, `abort` in another terminal and a
+ * restarted driver on another machine all see the same rollout.
+ */
+import { hostname } from "node:os";
+import type { Slot, Weights } from "../../components/traffic/weights";
+import type { AnalysisRun } from "../analysis/types";
+import type { PlanStep, StrategyName } from "./plan";
+
+export type RolloutStatus = "running" | "paused" | "succeeded" | "rolled-back" | "failed";
+export type StepPhase = "pending" | "shifting" | "baking" | "analysing" | "done";
+export type ControlAction = "pause" | "resume" | "promote" | "promote-full" | "abort";
+
+export interface Owner {
+  readonly host: string;
+  readonly pid: number;
+  readonly heartbeatAt: string;
+}
+
+export interface StepRecord {
+  readonly phase: StepPhase;
+  readonly bakeStartedAt?: string;
+  readonly analysis?: AnalysisRun;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+}
+
+export interface RolloutRecord {
+  readonly id: string;
+  readonly stack: string;
+  readonly service: string;
+  readonly strategy: StrategyName;
+  readonly stableSlot: Slot;
+  readonly canarySlot: Slot;
+  readonly stableVersion: string;
+  readonly canaryVersion: string;
+  readonly plan: readonly PlanStep[];
+  /** True once the canary slot runs the new release (at the weights that ran before). */
+  readonly prepared: boolean;
+  /** Index into `plan` of the step in progress (== plan.length when all are done). */
+  readonly stepIndex: number;
+  readonly steps: readonly StepRecord[];
+  /** Weights the traffic split was last set to by this rollout. */
+  readonly weights: Weights;
+  readonly status: RolloutStatus;
+  readonly statusReason?: string;
+  /** A request from another terminal, handled by the driver at its next check. */
+  readonly request?: { readonly action: ControlAction; readonly at: string };
+  /** The driver working on it now; absent when none is. */
+  readonly owner?: Owner;
+  /** The `switchyard:` config values before the rollout, restored on rollback. */
+  readonly priorConfig: Readonly<Record<string, unknown>>;
+  /** Set while traffic goes back and the prior release is re-applied; a restarted driver finishes it. */
+  readonly rollingBack?: string;
+  /** What triggered a rollback, for the report. */
+  readonly rollbackTriggers: readonly string[];
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  readonly finishedAt?: string;
+}
+
+export const ROLLOUT_KEY = "rollout";
+
+export function isActive(record: RolloutRecord | undefined): record is RolloutRecord {
+  return record !== undefined && (record.status === "running" || record.status === "paused");
+}
+
+export function ownerHere(): Owner {
+  return { host: hostname(), pid: process.pid, heartbeatAt: new Date().toISOString() };
+}
+
+/** How long another machine's driver may stay silent before it is presumed dead. */
+export const HEARTBEAT_STALE_MS = 30_000;
+
+/** True when the record's driver is still working on it. A driver on this host is checked by pid. */
+export function ownerAlive(owner: Owner | undefined, now = Date.now()): boolean {
+  if (!owner) return false;
+  if (owner.host === hostname()) {
+    if (owner.pid === process.pid) return true;
+    try {
+      process.kill(owner.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return now - Date.parse(owner.heartbeatAt) < HEARTBEAT_STALE_MS;
+}

@@ -1,0 +1,116 @@
+/**
+ * Everything a rollout command works with, opened once: the validated config, the stack, the
+ * record store in the stack's backend, the router and the analysis. Control commands
+ * (resume, promote, abort) and deploy share it.
+ */
+import { allOn, type Slot } from "../../components/traffic/weights";
+import { effectiveTraffic, type StackConfig } from "../../stacks/config";
+import { switchyardProgram } from "../../stacks/program";
+import { runAnalysis } from "../analysis/run";
+import type { AnalysisContext } from "../analysis/types";
+import type { CommandContext } from "../commands/context";
+import { loadStackConfig } from "../config";
+import { programOutputs } from "../report/outputs";
+import { EngineTrafficRouter } from "../routers/engine-router";
+import { writeStackConfig } from "../stack-file";
+import { openDocumentStore } from "../store/open-store";
+import type { DocumentStore } from "../store/document-store";
+import { engineBackendUrl, openStack, PROJECT_NAME, type OpenedStack } from "../workspace";
+import type { PlanStep } from "./plan";
+import { RolloutRunner, type RolloutEvent } from "./runner";
+import type { RolloutRecord } from "./record";
+import type { StoredDocument } from "../store/document-store";
+
+/** Config keys that define a release; a rollback restores exactly these. */
+export const RELEASE_KEYS = ["slots", "traffic", "active"] as const;
+
+export interface StackOutputs {
+  readonly target?: string;
+  readonly endpoint?: string;
+  readonly weights?: { blue: number; green: number };
+  readonly slots?: Record<Slot, { version?: string; endpoint?: string }>;
+  readonly trafficSocket?: string;
+  readonly trafficBackend?: string;
+}
+
+export interface RolloutSession {
+  readonly ctx: CommandContext;
+  readonly config: StackConfig;
+  readonly opened: OpenedStack;
+  readonly store: DocumentStore;
+  readonly router: EngineTrafficRouter;
+  outputs(): Promise<StackOutputs>;
+  /** A full update of the stack (refresh first when asked). */
+  applyAll(options?: { refresh?: boolean }): Promise<{ changes: Record<string, number> }>;
+  runner(doc: StoredDocument<RolloutRecord>, onEvent: (event: RolloutEvent) => void): RolloutRunner;
+}
+
+export async function openRolloutSession(ctx: CommandContext, options: { mustExist?: boolean } = {}): Promise<RolloutSession> {
+  const openEngine = () => openStack({ stackName: ctx.stack, workDir: ctx.workDir, mustExist: options.mustExist }, switchyardProgram);
+  // Commands that change the stack validate config before any engine call; commands on an
+  // existing stack first make sure it exists, which is the more useful error.
+  const opened = options.mustExist ? await openEngine() : undefined;
+  const { config } = loadStackConfig(ctx.stack, ctx.workDir);
+  const engine = opened ?? (await openEngine());
+  const store = openDocumentStore(engineBackendUrl(), PROJECT_NAME, ctx.stack);
+  const router = new EngineTrafficRouter(engine, ctx.progress);
+  const outputs = async () => programOutputs(await engine.run("reading outputs", (stack) => stack.outputs())) as StackOutputs;
+
+  const applyAll = async ({ refresh = false } = {}) => {
+    const result = await engine.run("deploy", (stack) => stack.up({ refresh, onOutput: ctx.progress }));
+    return { changes: (result.summary.resourceChanges ?? {}) as Record<string, number> };
+  };
+
+  const analyse = async (_step: PlanStep, _index: number, weights: { blue: number; green: number }, signal: AbortSignal, record: RolloutRecord) => {
+    if (!config.analysis) return undefined;
+    const out = await outputs();
+    const analysisCtx: AnalysisContext = {
+      stack: ctx.stack,
+      service: config.service,
+      canarySlot: record.canarySlot,
+      stableSlot: record.stableSlot,
+      weights,
+      endpoint: out.endpoint,
+      slotEndpoints: { blue: out.slots?.blue?.endpoint, green: out.slots?.green?.endpoint },
+      haproxy: out.trafficSocket && out.trafficBackend ? { socketPath: out.trafficSocket, backend: out.trafficBackend } : undefined,
+      signal,
+    };
+    return runAnalysis(config.analysis.metrics, analysisCtx);
+  };
+
+  return {
+    ctx,
+    config,
+    opened: engine,
+    store,
+    router,
+    outputs,
+    applyAll,
+    runner(doc, onEvent) {
+      return new RolloutRunner(
+        {
+          store,
+          router,
+          analyse: (step, index, weights, signal) => analyse(step, index, weights, signal, doc.value),
+          prepare: async () => {
+            await applyAll({ refresh: true });
+          },
+          restorePriorRelease: async (prior) => {
+            writeStackConfig(ctx.workDir, ctx.stack, Object.fromEntries(RELEASE_KEYS.map((key) => [key, prior[key]])));
+            await applyAll();
+          },
+          onEvent,
+        },
+        doc,
+      );
+    },
+  };
+}
+
+/** Writes the weights the driver wants before an update, so config and state never disagree. */
+export function recordTraffic(session: RolloutSession, weights: { blue: number; green: number }) {
+  writeStackConfig(session.ctx.workDir, session.ctx.stack, { traffic: weights });
+}
+
+export const stableWeights = (record: Pick<RolloutRecord, "stableSlot">) => allOn(record.stableSlot);
+export { effectiveTraffic };

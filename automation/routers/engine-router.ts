@@ -1,0 +1,64 @@
+/**
+ * The one router: weights go into stack config, then a targeted update of the traffic resources
+ * applies them, then the data plane is read back. It never calls a cloud API to change what
+ * Pulumi owns.
+ */
+import type { Weights } from "../../components/traffic/weights";
+import { SwitchyardError } from "../errors";
+import { programOutputs } from "../report/outputs";
+import type { StackOutputs } from "../rollout/session";
+import { writeStackConfig } from "../stack-file";
+import type { OpenedStack } from "../workspace";
+import { readLiveWeights } from "./data-plane";
+import type { TrafficRouter } from "./types";
+
+export class WeightVerificationError extends SwitchyardError {
+  constructor(stack: string, wanted: Weights, found: Weights) {
+    super(
+      `stack "${stack}": the data plane serves blue ${found.blue}% / green ${found.green}% after the engine set blue ${wanted.blue}% / green ${wanted.green}%`,
+      "something changes weights outside Pulumi; run `switchyard drift` to see what",
+    );
+  }
+}
+
+export class MissingTrafficUrnsError extends SwitchyardError {
+  constructor(stack: string) {
+    super(`stack "${stack}" does not export trafficUrns, so traffic cannot be stepped with a targeted update`, "deploy the stack once with this version of Switchyard");
+  }
+}
+
+export class EngineTrafficRouter implements TrafficRouter {
+  readonly type = "engine";
+
+  constructor(
+    private readonly opened: OpenedStack,
+    private readonly progress: (line: string) => void = () => {},
+  ) {}
+
+  private async outputs() {
+    return programOutputs(await this.opened.run("reading outputs", (stack) => stack.outputs())) as StackOutputs & { trafficUrns?: string[] };
+  }
+
+  async setWeights(weights: Weights): Promise<void> {
+    const outputs = await this.outputs();
+    const urns = outputs.trafficUrns;
+    if (!urns?.length) throw new MissingTrafficUrnsError(this.opened.stackName);
+    writeStackConfig(this.opened.workDir, this.opened.stackName, { traffic: { blue: weights.blue, green: weights.green } });
+    await this.opened.run("traffic step", (stack) => stack.up({ target: urns, onOutput: this.progress }));
+    const verified = await this.verifyWeights(weights);
+    if (verified === false) {
+      const live = (await readLiveWeights(outputs))!;
+      throw new WeightVerificationError(this.opened.stackName, weights, live);
+    }
+  }
+
+  async getWeights(): Promise<Weights | undefined> {
+    return (await this.outputs()).weights;
+  }
+
+  async verifyWeights(weights: Weights): Promise<boolean | undefined> {
+    const live = await readLiveWeights(await this.outputs());
+    if (!live) return undefined;
+    return live.blue === weights.blue && live.green === weights.green;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Small JSON documents kept in the stack's own state backend (rollout records, releases), so that
+ * every machine with access to the backend sees the same thing. Writes are compare-and-swap on a
+ * revision number: two drivers can never both believe they wrote last.
+ */
+import { SwitchyardError } from "../errors";
+
+export interface StoredDocument<T> {
+  readonly value: T;
+  /** Increases by one with every write; 0 means "not stored yet". */
+  readonly revision: number;
+}
+
+export interface DocumentStore {
+  /** Human-readable location, for messages. */
+  readonly location: string;
+  get<T>(key: string): Promise<StoredDocument<T> | undefined>;
+  /** Writes when the stored revision still equals `expectedRevision`; otherwise throws RevisionConflictError. */
+  put<T>(key: string, value: T, expectedRevision: number): Promise<StoredDocument<T>>;
+  delete(key: string): Promise<void>;
+}
+
+export class RevisionConflictError extends SwitchyardError {
+  constructor(key: string, expected: number, found: number) {
+    super(`${key} changed while we were writing it (expected revision ${expected}, found ${found})`, "run the command again");
+  }
+}
+
+export class UnsupportedBackendError extends SwitchyardError {
+  constructor(url: string) {
+    super(
+      `Switchyard cannot keep its records in the backend ${url.replace(/\/\/[^@/]*@/, "//***@")} yet`,
+      "use a file://, s3:// or postgres:// backend (PULUMI_BACKEND_URL)",
+    );
+  }
+}
