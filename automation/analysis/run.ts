@@ -2,7 +2,7 @@
  * One analysis run: every metric measured `count` times, `interval` apart, all metrics in
  * parallel. Each measurement closes its interval (the first comes one interval after the start),
  * so windowed metrics such as HAProxy's 5xx share always cover real traffic, and a run lasts
- * about count × interval.
+ * about count × interval (errors are retried, as in Argo Rollouts: each adds an interval).
  *
  * Stopping early:
  * - a metric stops once its phase is decided (Failed, Error, or Inconclusive past its limit);
@@ -42,7 +42,7 @@ export interface RunOptions {
 export interface AnalysisRunResult extends AnalysisRun {
   /** ctx.signal aborted the run before every metric was decided. */
   readonly aborted: boolean;
-  /** One line: "Failed: error-rate failed (1 failed, limit 0)". */
+  /** One line: "Failed: error-rate is Failed", "Inconclusive (aborted): smoke is Inconclusive". */
   readonly message: string;
 }
 

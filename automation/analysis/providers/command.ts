@@ -1,7 +1,8 @@
 /**
  * A command the user owns (a smoke test, a query script), run without a shell so arguments are
  * never re-parsed. Exit code 0 passes, anything else fails. With valueFromStdout, the last line of
- * stdout is the value and successCondition decides. The context comes in SWITCHYARD_* variables.
+ * stdout is the value and successCondition decides. The context comes in SWITCHYARD_* variables;
+ * the rest of the driver's environment is inherited, since checks usually need its cloud credentials.
  */
 import { spawn } from "node:child_process";
 import { judgeValue } from "../assess";
