@@ -14,7 +14,7 @@ export const stackFilePath = (workDir: string, stackName: string) => path.join(w
 /** A value that may be secret is never echoed back. */
 function describeValue(value: unknown, key: string): string | undefined {
   if (value === undefined) return undefined;
-  if (/secret|password|token|key$/i.test(key) || (typeof value === "object" && value !== null && "secure" in value)) return "[secret]";
+  if (/secret|password|token|key$|headers|authorization/i.test(key) || (typeof value === "object" && value !== null && "secure" in value)) return "[secret]";
   const text = JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -3,13 +3,15 @@
  * inside the repository so that the engine's dynamic-provider hosts resolve our node_modules),
  * its own file:// backend, run dir and free loopback ports. `cleanup` destroys what it deployed.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import type { StackConfigInput } from "../../stacks/config";
-import { openStack, PROJECT_ROOT, type OpenedStack } from "../../automation/workspace";
+import { openStack, PROJECT_NAME, PROJECT_ROOT, type OpenedStack } from "../../automation/workspace";
+import { ROLLOUT_KEY, type RolloutRecord } from "../../automation/rollout/record";
+import { openDocumentStore } from "../../automation/store/open-store";
 import { switchyardProgram } from "../../stacks/program";
 import { freePorts } from "./ports";
 
@@ -29,6 +31,12 @@ export interface TestProject {
   writeConfig(overrides?: Partial<StackConfigInput>): void;
   /** Runs the real CLI in a child process, as a user would. */
   cli(...args: string[]): Promise<CliResult>;
+  /** Starts the real CLI and returns at once. */
+  cliInBackground(...args: string[]): BackgroundCli;
+  /** The rollout record as the stack's backend holds it. */
+  rolloutRecord(): Promise<RolloutRecord | undefined>;
+  /** Polls the rollout record until `predicate` holds. */
+  waitForRecord(predicate: (record: RolloutRecord) => boolean, timeoutMs?: number): Promise<RolloutRecord>;
   open(): Promise<OpenedStack>;
   cleanup(): Promise<void>;
 }
@@ -36,16 +44,27 @@ export interface TestProject {
 const NODE = path.join(PROJECT_ROOT, "node_modules", "node", "bin", "node");
 const CLI = path.join(PROJECT_ROOT, "automation", "cli.ts");
 
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv, cwd = PROJECT_ROOT): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, ["--import", "tsx", CLI, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
+export interface BackgroundCli {
+  readonly child: ChildProcess;
+  readonly done: Promise<CliResult>;
+}
+
+/** Starts the real CLI in a child process and returns at once. */
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv, cwd = PROJECT_ROOT): BackgroundCli {
+  const child = spawn(NODE, ["--import", "tsx", CLI, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk) => (stdout += chunk));
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  const done = new Promise<CliResult>((resolve, reject) => {
     child.on("error", reject);
     child.on("exit", (code) => resolve({ code, stdout, stderr }));
   });
+  return { child, done };
+}
+
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv, cwd = PROJECT_ROOT): Promise<CliResult> {
+  return startCli(args, env, cwd).done;
 }
 
 export async function createTestProject(name: string): Promise<TestProject> {
@@ -94,6 +113,23 @@ export async function createTestProject(name: string): Promise<TestProject> {
     async cli(...args) {
       deployedSomething ||= args[0] === "deploy";
       return runCli([...args, "--stack", stackName, "--cwd", workDir], env);
+    },
+    cliInBackground(...args) {
+      deployedSomething ||= args[0] === "deploy";
+      return startCli([...args, "--stack", stackName, "--cwd", workDir], env);
+    },
+    async rolloutRecord() {
+      const store = openDocumentStore(env.PULUMI_BACKEND_URL!, PROJECT_NAME, stackName);
+      return (await store.get<RolloutRecord>(ROLLOUT_KEY))?.value;
+    },
+    async waitForRecord(predicate, timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const record = await project.rolloutRecord();
+        if (record && predicate(record)) return record;
+        if (Date.now() > deadline) throw new Error(`rollout record never matched; last: ${JSON.stringify(record)?.slice(0, 600)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     },
     open() {
       return openStack({ stackName, workDir, env }, switchyardProgram);
