@@ -29,10 +29,14 @@ export interface SlotSpec {
 }
 
 /**
- * Scale an idle slot (weight 0) to zero. The component only expresses the end state; the *delay* is
- * the driver's job: its weight steps are targeted updates of the traffic resources only, so the
- * capacity change lands in a later update, which the driver runs `afterSeconds` after the slot's
- * weight reached 0. Traffic has therefore always left before the slot shrinks.
+ * Scale an idle slot (weight 0) to zero. The component only expresses the end state; the *timing*
+ * is the driver's, which owns this input:
+ * - it sets it only `afterSeconds` after the slot's weight reached 0 (weight steps are targeted
+ *   updates of the traffic resources, so traffic has left before any capacity change is applied);
+ * - it removes it, in a full update that leaves the slot at weight 0, before the slot receives a
+ *   new version or any weight again, so capacity is back before traffic returns. (In one update,
+ *   the traffic resource is applied before the slots that depend on it, so raising the weight of a
+ *   scaled-down slot while scale-down is still set would send traffic to nothing.)
  */
 export interface ScaleDownIdleSlot {
   readonly afterSeconds: number;

@@ -14,6 +14,13 @@ export interface MockOptions {
 }
 
 /** Outputs a real provider would compute; enough for components to wire themselves. */
+/** A stable documentation-range address per resource name. */
+function addressFor(name: string): string {
+  let h = 0;
+  for (const c of name) h = (h * 31 + c.charCodeAt(0)) % 250;
+  return `198.51.100.${h + 1}`;
+}
+
 function computed(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
   const n = args.name;
   return {
@@ -23,6 +30,7 @@ function computed(args: pulumi.runtime.MockResourceArgs): Record<string, unknown
     zoneId: args.inputs.zoneId ?? "ZMOCK",
     fqdn: args.inputs.fqdn ?? `${n}.fqdn.mock`,
     ipAddress: args.inputs.ipAddress ?? "203.0.113.10",
+    address: addressFor(n),
     uri: `https://${n}.run.mock`,
     selfLink: `https://mock/${n}`,
     name: args.inputs.name ?? n,

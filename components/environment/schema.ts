@@ -1,0 +1,29 @@
+/**
+ * Zod schemas for the slot settings every cloud target reads from its `switchyard:<target>` block.
+ * They mirror the component args (slots.ts), so a config error is reported with its key before
+ * any component runs; the components still validate their own args.
+ */
+import { z } from "zod";
+
+const seconds = (what: string) => z.number({ message: `${what} must be a number of seconds` }).int(`${what} must be whole seconds`);
+
+export const healthCheckSchema = z.strictObject({
+  path: z.string({ message: "is required: the HTTP path that answers 2xx when healthy" }).regex(/^\//, 'must start with "/", e.g. "/healthz"'),
+  port: z.number().int().min(1).max(65535, "must be a port from 1 to 65535").optional(),
+  intervalSeconds: seconds("intervalSeconds").min(5, "must be at least 5").max(300, "must be at most 300").optional(),
+  timeoutSeconds: seconds("timeoutSeconds").min(2, "must be at least 2").max(120, "must be at most 120").optional(),
+  healthyThreshold: z.number().int().min(2, "must be at least 2").max(10, "must be at most 10").optional(),
+  unhealthyThreshold: z.number().int().min(1, "must be at least 1").max(10, "must be at most 10").optional(),
+}, { message: "is required: an object such as { path: /healthz }" });
+
+const count = z.number({ message: "must be a whole number of instances" }).int("must be a whole number").min(1, "must be at least 1 (use scaleDownIdleSlot for 0)").max(1000, "must be at most 1000");
+export const capacitySchema = z.strictObject({ blue: count, green: count });
+
+export const scaleDownSchema = z.strictObject({
+  /** The driver waits this long after a slot's weight reached 0 before applying the scale-down. */
+  afterSeconds: seconds("afterSeconds").min(0, "must be 0 or more"),
+});
+
+export const imageSchema = z.string({ message: "is required: the image repository (the slot version is its tag)" }).min(1, "must not be empty").refine((s) => !/:[^/]+$/.test(s), {
+  message: "must not carry a tag: the tag comes from switchyard:slots.<slot>.version",
+});

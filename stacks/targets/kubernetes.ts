@@ -1,0 +1,62 @@
+/**
+ * The `kubernetes` target: a Deployment + Service per slot in one cluster (an explicit kubeconfig
+ * context), with a Gateway API HTTPRoute when a gateway is configured, else a Service selector switch.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import { z } from "zod";
+import { KubernetesBlueGreenEnvironment } from "../../components/environment/kubernetes";
+import { capacitySchema, healthCheckSchema, imageSchema, scaleDownSchema } from "../../components/environment/schema";
+import type { CommonConfig, TargetDefinition, TargetOutputs } from "./types";
+
+const label = (what: string) => z.string({ message: `is required: the ${what}` }).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "must be a DNS label (lowercase letters, digits, '-')");
+
+export const kubernetesSchema = z.strictObject({
+  /** kubeconfig context of the cluster; the provider never falls back to the current context. */
+  context: z.string({ message: "is required: the kubeconfig context of the cluster" }).min(1, "must not be empty"),
+  namespace: label("namespace"),
+  image: imageSchema,
+  capacity: capacitySchema,
+  healthCheck: healthCheckSchema,
+  containerPort: z.number().int().min(1).max(65535).default(8080),
+  /** Without a gateway, traffic can only be all-or-nothing (0/100). */
+  gateway: z
+    .strictObject({
+      name: label("Gateway name"),
+      namespace: label("Gateway namespace").optional(),
+      hostnames: z.array(z.string().min(1)).min(1, "needs at least one host name"),
+    })
+    .optional(),
+  scaleDownIdleSlot: scaleDownSchema.optional(),
+});
+
+export type KubernetesBlock = z.output<typeof kubernetesSchema>;
+
+function build(common: CommonConfig, block: KubernetesBlock): TargetOutputs {
+  const provider = new k8s.Provider(`${common.service}-k8s-${block.context}`, { context: block.context, namespace: block.namespace });
+  const env = new KubernetesBlueGreenEnvironment(common.service, {
+    provider,
+    service: common.service,
+    namespace: block.namespace,
+    image: block.image,
+    slots: { blue: { version: common.slots.blue.version, capacity: block.capacity.blue }, green: { version: common.slots.green.version, capacity: block.capacity.green } },
+    weights: common.traffic,
+    healthCheck: block.healthCheck,
+    containerPort: block.containerPort,
+    gateway: block.gateway,
+    scaleDownIdleSlot: block.scaleDownIdleSlot,
+  });
+  return {
+    endpoint: env.endpoint,
+    weights: env.weights,
+    slots: { blue: { version: env.versions.blue, endpoint: env.slotEndpoints.blue }, green: { version: env.versions.green, endpoint: env.slotEndpoints.green } },
+    trafficUrns: env.trafficUrns,
+    capacities: env.capacities,
+    trafficMode: block.gateway ? "weighted" : "all-or-nothing",
+  };
+}
+
+export const kubernetesTarget: TargetDefinition<typeof kubernetesSchema> = {
+  name: "kubernetes",
+  schema: kubernetesSchema,
+  build: (common, block) => build(common, block),
+};
