@@ -30,7 +30,21 @@ interface CommandSpec {
 
 const COMMANDS: readonly CommandSpec[] = [
   { name: "deploy", summary: "apply the stack config with the engine and report what runs", handler: deploy, confirm: true },
-  { name: "preview", summary: "show what a deploy would change; changes nothing", handler: preview },
+  {
+    name: "preview",
+    summary: "show what a deploy would change; changes nothing",
+    handler: (ctx, flags) => preview(ctx, { policy: Boolean(flags.policy), policyConfig: flags.policyConfig as string | undefined }),
+    options: [
+      ["--policy", "run the policy pack (policy/); a mandatory violation fails the command"],
+      ["--policy-config <file>", "policy pack config (default: stacks/Pulumi.<stack>.policy.json)"],
+    ],
+  },
+  {
+    name: "policy",
+    summary: "preview with the policy pack: list violations, fail on mandatory ones; changes nothing",
+    handler: (ctx, flags) => preview(ctx, { policy: true, policyConfig: flags.policyConfig as string | undefined }),
+    options: [["--policy-config <file>", "policy pack config (default: stacks/Pulumi.<stack>.policy.json)"]],
+  },
   { name: "status", summary: "show what the stack runs now, its last update and any rollout in progress; changes nothing", handler: status },
   { name: "pause", summary: "pause the rollout in progress at its current step", handler: (ctx) => control(ctx, "pause") },
   { name: "resume", summary: "resume a paused rollout (its current step is analysed again)", handler: (ctx) => control(ctx, "resume") },

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../automation/config";
 import { PROJECT_ROOT, readToolchain } from "../automation/workspace";
 import { LocalBlueGreenEnvironment } from "../components/environment/local";
+import { planOf, settingsOf } from "../automation/rollout/schema";
 import { effectiveTraffic, type StackConfig } from "./config";
 
 /** Config values arrive as strings; structured ones as JSON. */
@@ -54,11 +55,30 @@ function buildLocal(config: StackConfig, stack: string) {
   };
 }
 
-export async function switchyardProgram(): Promise<Record<string, unknown>> {
-  const stack = pulumi.getStack();
-  const config = parseStackConfig(configEntries(), `stack "${stack}" config`);
+/**
+ * The validated rollout plan, as a stack output: stack policies see resources, not config, and
+ * the root stack resource's outputs are how the policy pack reads the plan.
+ */
+function rolloutPlan(config: StackConfig) {
+  const settings = settingsOf(config.rollout);
+  return {
+    environment: config.environment,
+    strategy: settings.strategy,
+    steps: planOf(config.rollout).map((step) => step.weight),
+    bakeSeconds: settings.bakeSeconds,
+    analysis: { metrics: (config.analysis?.metrics ?? []).map((metric) => metric.name) },
+  };
+}
+
+function buildTarget(config: StackConfig, stack: string): Record<string, unknown> {
   switch (config.target) {
     case "local":
       return buildLocal(config, stack);
   }
+}
+
+export async function switchyardProgram(): Promise<Record<string, unknown>> {
+  const stack = pulumi.getStack();
+  const config = parseStackConfig(configEntries(), `stack "${stack}" config`);
+  return { ...buildTarget(config, stack), rolloutPlan: rolloutPlan(config) };
 }

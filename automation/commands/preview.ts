@@ -4,16 +4,39 @@ import { switchyardProgram } from "../../stacks/program";
 import { loadStackConfig } from "../config";
 import { ExitCode } from "../exit-codes";
 import { buildReport } from "../report/build";
+import type { PreviewResult } from "@pulumi/pulumi/automation";
+import { startPolicySession, type PolicyReport } from "../policy/run";
 import { openStack } from "../workspace";
 import type { CommandContext } from "./context";
 import type { CommandResult } from "./deploy";
 
-export async function preview(ctx: CommandContext): Promise<CommandResult> {
+export interface PreviewFlags {
+  /** Run the policy pack; a mandatory violation fails the command. */
+  readonly policy?: boolean;
+  /** Pack config file (enforcement levels, thresholds); default stacks/Pulumi.<stack>.policy.json. */
+  readonly policyConfig?: string;
+}
+
+export async function preview(ctx: CommandContext, flags: PreviewFlags = {}): Promise<CommandResult> {
   const started = Date.now();
   const { config } = loadStackConfig(ctx.stack, ctx.workDir);
   const opened = await openStack({ stackName: ctx.stack, workDir: ctx.workDir }, switchyardProgram);
-  const result = await opened.run("preview", (stack) => stack.preview({ onOutput: ctx.progress }));
-  const changes = result.changeSummary as Record<string, number>;
+  const policy = flags.policy ? await startPolicySession(opened, "preview", { configFile: flags.policyConfig }) : undefined;
+  let result: PreviewResult | undefined;
+  let policyReport: PolicyReport | undefined;
+  try {
+    let failure: unknown;
+    result = await opened.run("preview", (stack) => stack.preview({ onOutput: ctx.progress, ...policy?.engineOptions })).catch((error) => {
+      failure = error;
+      return undefined;
+    });
+    if (!policy && failure) throw failure;
+    // Rethrows any failure that is not a policy block.
+    policyReport = policy?.finish(failure);
+  } finally {
+    policy?.dispose();
+  }
+  const changes = (result?.changeSummary ?? {}) as Record<string, number>;
   const changed = Object.entries(changes).some(([op, n]) => op !== "same" && n > 0);
   const weights = effectiveTraffic(config);
   const report = buildReport({
@@ -21,10 +44,12 @@ export async function preview(ctx: CommandContext): Promise<CommandResult> {
     stack: ctx.stack,
     environment: config.environment,
     startedAt: started,
-    status: changed ? "success" : "no-change",
+    status: policyReport?.blocked ? "failed" : changed ? "success" : "no-change",
+    message: policyReport?.blocked ? "blocked by mandatory policy violations" : undefined,
     outputs: { weights, slots: { blue: { version: config.slots.blue.version }, green: { version: config.slots.green.version } } },
     changes,
-    nextSteps: changed ? [`switchyard deploy --stack ${ctx.stack}`] : [],
+    policy: policyReport,
+    nextSteps: policyReport?.blocked ? ["fix the mandatory policy violations above"] : changed ? [`switchyard deploy --stack ${ctx.stack}`] : [],
   });
-  return { report, exitCode: ExitCode.Done };
+  return { report, exitCode: policyReport?.blocked ? ExitCode.Error : ExitCode.Done };
 }

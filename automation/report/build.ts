@@ -16,6 +16,7 @@ export interface ReportInput {
   readonly record?: RolloutRecord;
   readonly changes?: Readonly<Record<string, number>>;
   readonly previousVersion?: string;
+  readonly policy?: Report["policy"];
   readonly nextSteps?: readonly string[];
 }
 
@@ -81,6 +82,7 @@ export function buildReport(input: ReportInput): Report {
     steps: stepViews(record),
     changes: input.changes,
     endpoint: outputs?.endpoint,
+    policy: input.policy,
     next_steps: input.nextSteps ?? [],
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { Slot, Weights } from "../../components/traffic/weights";
 import type { Measurement, Phase } from "../analysis/types";
+import type { PolicyReport } from "../policy/run";
 
 export type ReportStatus = "success" | "failed" | "rolled-back" | "paused" | "no-change" | "running";
 
@@ -66,5 +67,7 @@ export interface Report {
   /** Resource operations of the updates this command ran (or would run, for preview). */
   readonly changes?: Readonly<Record<string, number>>;
   readonly endpoint?: string;
+  /** Policy findings, when the command ran the policy pack. */
+  readonly policy?: PolicyReport;
   readonly next_steps: readonly string[];
 }

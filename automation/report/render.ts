@@ -1,3 +1,4 @@
+import { renderPolicyText } from "../policy/render";
 import type { Report } from "./model";
 
 export function renderJson(report: Report): string {
@@ -32,6 +33,7 @@ export function renderText(report: Report): string {
   }
   if (s.health_score !== null) lines.push(`  health score: ${s.health_score}`);
   if (report.rollback.automatic_triggers.length) lines.push(`  rolled back because: ${report.rollback.automatic_triggers.join("; ")}`);
+  if (report.policy) lines.push(renderPolicyText(report.policy));
   for (const step of report.next_steps) lines.push(`  next: ${step}`);
   return lines.join("\n");
 }

@@ -101,3 +101,34 @@ describe("engine: bad input changes nothing", function () {
     project.writeConfig();
   });
 });
+
+describe("engine: policy on preview", function () {
+  this.timeout(180_000);
+  let project: TestProject;
+  before(async () => {
+    project = await createTestProject("engine-policy");
+  });
+  after(async () => {
+    await project?.cleanup();
+  });
+
+  it("blocks a production rollout plan with a 50% first step and no analysis, then passes when fixed", async () => {
+    project.writeConfig({ environment: "production", rollout: { strategy: "canary", steps: [50, 100], bake: "1m" } });
+    const blocked = await project.cli("preview", "--policy", "--json");
+    assert.equal(blocked.code, 1, blocked.stderr);
+    const report = JSON.parse(blocked.stdout);
+    assert.equal(report.policy.blocked, true);
+    const rules = report.policy.findings.map((f: { rule: string }) => f.rule).sort();
+    assert.ok(rules.includes("rollout-first-step"), JSON.stringify(rules));
+    assert.ok(rules.includes("rollout-analysis-required"), JSON.stringify(rules));
+
+    project.writeConfig({
+      environment: "production",
+      rollout: { strategy: "canary", steps: [10, 50, 100], bake: "1m" },
+      analysis: { metrics: [{ name: "probe", provider: { type: "http" } }] },
+    });
+    const passed = await project.cli("policy", "--json");
+    assert.equal(passed.code, 0, passed.stderr);
+    assert.equal(JSON.parse(passed.stdout).policy.blocked, false);
+  });
+});
