@@ -12,6 +12,7 @@ import { control } from "./commands/control";
 import { preview } from "./commands/preview";
 import { status } from "./commands/status";
 import { ConfigError, SwitchyardError } from "./errors";
+import type { RolloutFlags } from "./rollout/overrides";
 import { ExitCode } from "./exit-codes";
 import { renderJson, renderText } from "./report/render";
 import { PROJECT_ROOT } from "./workspace";
@@ -29,7 +30,19 @@ interface CommandSpec {
 }
 
 const COMMANDS: readonly CommandSpec[] = [
-  { name: "deploy", summary: "apply the stack config with the engine and report what runs", handler: deploy, confirm: true },
+  {
+    name: "deploy",
+    summary: "deploy the stack config: one update, or a progressive rollout to switchyard:active",
+    handler: deploy,
+    confirm: true,
+    options: [
+      ["--strategy <name>", "override the rollout strategy for this run: canary, blue-green, linear, all-at-once"],
+      ["--preset <name>", "a CodeDeploy preset, e.g. Canary10Percent5Minutes, Linear10PercentEvery1Minute, AllAtOnce"],
+      ["--steps <weights>", "canary weights of the new slot, e.g. 5,25,50,100"],
+      ["--step-weight <percent>", "increment per step (linear, or canary without steps)"],
+      ["--bake <duration>", "how long each step holds, e.g. 30s, 2m"],
+    ],
+  },
   {
     name: "preview",
     summary: "show what a deploy would change; changes nothing",
@@ -121,6 +134,7 @@ async function runCommand(spec: CommandSpec, rawFlags: unknown): Promise<number>
       json: flags.json,
       yes: flags.yes || !interactive,
       workDir: path.resolve(flags.cwd),
+      rolloutFlags: rawFlags as RolloutFlags,
       progress: flags.json ? () => {} : (line) => process.stderr.write(line),
     };
     const { report, exitCode } = await spec.handler(ctx, rawFlags as Record<string, unknown>);

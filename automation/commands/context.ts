@@ -5,6 +5,8 @@ export interface CommandContext {
   readonly yes: boolean;
   /** Folder with Pulumi.yaml and stacks/. */
   readonly workDir: string;
+  /** Rollout flags of `deploy` that override the stack's rollout config for this run. */
+  readonly rolloutFlags?: import("../rollout/overrides").RolloutFlags;
   /** Progress for people: engine output and step lines; silent with --json. */
   readonly progress: (line: string) => void;
 }

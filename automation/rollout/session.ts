@@ -12,7 +12,8 @@ import type { CommandContext } from "../commands/context";
 import { loadStackConfig } from "../config";
 import { programOutputs } from "../report/outputs";
 import { EngineTrafficRouter } from "../routers/engine-router";
-import { writeStackConfig } from "../stack-file";
+import { readStackConfigValues, writeStackConfig } from "../stack-file";
+import { applyRolloutFlags, hasRolloutFlags } from "./overrides";
 import { openDocumentStore } from "../store/open-store";
 import type { DocumentStore } from "../store/document-store";
 import { engineBackendUrl, openStack, PROJECT_NAME, type OpenedStack } from "../workspace";
@@ -50,7 +51,11 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
   // Commands that change the stack validate config before any engine call; commands on an
   // existing stack first make sure it exists, which is the more useful error.
   const opened = options.mustExist ? await openEngine() : undefined;
-  const { config } = loadStackConfig(ctx.stack, ctx.workDir);
+  const loaded = loadStackConfig(ctx.stack, ctx.workDir).config;
+  const config: StackConfig =
+    ctx.rolloutFlags && hasRolloutFlags(ctx.rolloutFlags)
+      ? { ...loaded, rollout: applyRolloutFlags(readStackConfigValues(ctx.workDir, ctx.stack).rollout, ctx.rolloutFlags) }
+      : loaded;
   const engine = opened ?? (await openEngine());
   const store = openDocumentStore(engineBackendUrl(), PROJECT_NAME, ctx.stack);
   const router = new EngineTrafficRouter(engine, ctx.progress);

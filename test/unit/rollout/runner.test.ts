@@ -1,0 +1,157 @@
+/** Tick-driven scenarios of the runner against fakes: no engine, no real time. */
+import assert from "node:assert/strict";
+import type { Weights } from "../../../components/traffic/weights";
+import type { AnalysisRun, Phase } from "../../../automation/analysis/types";
+import { planRollout } from "../../../automation/rollout/plan";
+import { ROLLOUT_KEY, type RolloutRecord } from "../../../automation/rollout/record";
+import { RolloutRunner, type Clock } from "../../../automation/rollout/runner";
+import { RevisionConflictError, type DocumentStore, type StoredDocument } from "../../../automation/store/document-store";
+
+class MemoryStore implements DocumentStore {
+  readonly location = "memory";
+  docs = new Map<string, StoredDocument<unknown>>();
+  async get<T>(key: string) {
+    return this.docs.get(key) as StoredDocument<T> | undefined;
+  }
+  async put<T>(key: string, value: T, expected: number) {
+    const current = this.docs.get(key)?.revision ?? 0;
+    if (current !== expected) throw new RevisionConflictError(key, expected, current);
+    const doc = { value: structuredClone(value), revision: current + 1 };
+    this.docs.set(key, doc);
+    return doc as StoredDocument<T>;
+  }
+  async delete(key: string) {
+    this.docs.delete(key);
+  }
+}
+
+function fakeClock(): Clock {
+  let now = Date.parse("2026-11-28T10:00:00Z");
+  return { now: () => now, sleep: async (ms) => void (now += ms) };
+}
+
+function run(phase: Phase): AnalysisRun {
+  const at = new Date().toISOString();
+  return { phase, startedAt: at, finishedAt: at, metrics: [{ name: "m", phase, message: phase, measurements: [{ phase, value: 1, startedAt: at, finishedAt: at }] }] };
+}
+
+function scenario(phases: Phase[], options: { steps?: number[] } = {}) {
+  const store = new MemoryStore();
+  const applied: Weights[] = [];
+  const restored: unknown[] = [];
+  const clock = fakeClock();
+  const plan = planRollout({ strategy: "canary", steps: options.steps ?? [10, 50, 100], bakeSeconds: 30 });
+  const record: RolloutRecord = {
+    id: "r-test",
+    stack: "s",
+    service: "hello",
+    strategy: "canary",
+    stableSlot: "blue",
+    canarySlot: "green",
+    stableVersion: "1",
+    canaryVersion: "2",
+    plan,
+    prepared: false,
+    stepIndex: 0,
+    steps: [],
+    weights: { blue: 100, green: 0 },
+    status: "running",
+    priorConfig: { active: "blue" },
+    rollbackTriggers: [],
+    startedAt: new Date(clock.now()).toISOString(),
+    updatedAt: new Date(clock.now()).toISOString(),
+  };
+  let prepared = 0;
+  const deps = {
+    store,
+    clock,
+    pollMs: 1000,
+    router: {
+      type: "fake",
+      setWeights: async (w: Weights) => void applied.push(w),
+      getWeights: async () => applied.at(-1),
+      verifyWeights: async () => true,
+    },
+    analyse: async (_s: unknown, index: number) => run(phases[index] ?? "Successful"),
+    prepare: async () => void prepared++,
+    restorePriorRelease: async (prior: unknown) => void restored.push(prior),
+  };
+  return {
+    store,
+    applied,
+    restored,
+    prepared: () => prepared,
+    async start(initial?: Partial<RolloutRecord>) {
+      const doc = await store.put(ROLLOUT_KEY, { ...record, ...initial }, 0);
+      const runner = new RolloutRunner(deps, doc);
+      return { runner, outcome: await runner.run() };
+    },
+    deps,
+  };
+}
+
+describe("rollout runner", () => {
+  it("prepares once, steps through every weight and succeeds", async () => {
+    const s = scenario([]);
+    const { runner, outcome } = await s.start();
+    assert.equal(outcome, "succeeded");
+    assert.equal(s.prepared(), 1);
+    assert.deepEqual(s.applied, [{ blue: 90, green: 10 }, { blue: 50, green: 50 }, { blue: 0, green: 100 }]);
+    assert.equal(runner.record.status, "succeeded");
+    assert.equal(runner.record.owner, undefined, "the lease is released");
+    assert.deepEqual(runner.record.steps.map((step) => step.phase), ["done", "done", "done"]);
+  });
+
+  it("rolls back on a failed analysis: traffic to stable first, then the prior release", async () => {
+    const s = scenario(["Successful", "Failed"]);
+    const { runner, outcome } = await s.start();
+    assert.equal(outcome, "rolled-back");
+    assert.deepEqual(s.applied, [{ blue: 90, green: 10 }, { blue: 50, green: 50 }, { blue: 100, green: 0 }]);
+    assert.deepEqual(s.restored, [{ active: "blue" }]);
+    assert.match(runner.record.rollbackTriggers[0]!, /analysis failed at step 2 \(50% on green\)/);
+    assert.equal(runner.record.rollingBack, undefined);
+  });
+
+  it("treats an analysis Error like a failure", async () => {
+    const { outcome } = await scenario(["Error"]).start();
+    assert.equal(outcome, "rolled-back");
+  });
+
+  it("pauses on an inconclusive analysis and holds the weights", async () => {
+    const s = scenario(["Successful", "Inconclusive"]);
+    const { runner, outcome } = await s.start();
+    assert.equal(outcome, "paused");
+    assert.deepEqual(s.applied.at(-1), { blue: 50, green: 50 });
+    assert.match(runner.record.statusReason!, /inconclusive at step 2/);
+    assert.equal(runner.record.stepIndex, 1);
+  });
+
+  it("resumes a record left mid-bake without redoing earlier steps", async () => {
+    const s = scenario([]);
+    const { outcome } = await s.start({
+      prepared: true,
+      stepIndex: 1,
+      weights: { blue: 50, green: 50 },
+      steps: [{ phase: "done" }, { phase: "baking", bakeStartedAt: "2026-11-28T09:59:50Z" }],
+    });
+    assert.equal(outcome, "succeeded");
+    assert.equal(s.prepared(), 0);
+    assert.deepEqual(s.applied, [{ blue: 0, green: 100 }], "only the step after the one in progress is shifted");
+  });
+
+  it("finishes a rollback that a dead driver left half done", async () => {
+    const s = scenario([]);
+    const { outcome } = await s.start({ prepared: true, rollingBack: "analysis failed", rollbackTriggers: ["analysis failed"] });
+    assert.equal(outcome, "rolled-back");
+    assert.deepEqual(s.applied, [{ blue: 100, green: 0 }]);
+    assert.equal(s.restored.length, 1);
+  });
+
+  it("acts on an abort left in the record by another terminal", async () => {
+    const s = scenario([]);
+    const started = await s.start({ prepared: true, request: { action: "abort", at: "2026-11-28T10:00:00Z" } });
+    assert.equal(started.outcome, "rolled-back");
+    assert.deepEqual(started.runner.record.rollbackTriggers, ["aborted by request"]);
+    assert.deepEqual(s.applied.at(-1), { blue: 100, green: 0 });
+  });
+});
