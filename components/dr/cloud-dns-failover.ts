@@ -23,6 +23,11 @@ export interface CloudDnsFailoverArgs {
   readonly probeRegions?: readonly [string, string, string];
   /** @default 30 */
   readonly ttl?: number;
+  /**
+   * GCP region whose resolvers are served the backup (Cloud DNS keys backups by the querying
+   * region; others get the nearest). @default standby.region when the standby is on GCP
+   */
+  readonly backupLocation?: string;
 }
 
 export function assertCloudDnsFailoverArgs(args: CloudDnsFailoverArgs): void {
@@ -30,6 +35,9 @@ export function assertCloudDnsFailoverArgs(args: CloudDnsFailoverArgs): void {
   assertHealthCheck(TYPE, "healthCheck", args.healthCheck);
   if (!args.recordName?.endsWith(".")) {
     throw new ComponentArgsError(TYPE, "recordName", `must end with a dot, got ${JSON.stringify(args.recordName)}`, `use "${args.recordName ?? "app.example.com"}."`);
+  }
+  if (args.standby.cloud !== "gcp" && !args.backupLocation) {
+    throw new ComponentArgsError(TYPE, "backupLocation", `is required when the standby is on ${args.standby.cloud}`, 'name the GCP region the backup serves, e.g. "us-east1"');
   }
   const hc = { ...HEALTH_DEFAULTS, ...args.healthCheck };
   assertDnsFailoverMeetsRto(TYPE, args.objectives.rtoSeconds, hc.intervalSeconds, hc.unhealthyThreshold, args.ttl ?? 30);
@@ -68,7 +76,7 @@ export class CloudDnsFailover extends pulumi.ComponentResource {
           primaryBackup: {
             trickleRatio: 0, // no share for the backup while the primary is healthy
             primary: { externalEndpoints: [args.primary.ip] },
-            backupGeos: [{ location: args.standby.cloud === "gcp" ? args.standby.region : args.primary.region, healthCheckedTargets: { externalEndpoints: [args.standby.ip] } }],
+            backupGeos: [{ location: args.backupLocation ?? args.standby.region, healthCheckedTargets: { externalEndpoints: [args.standby.ip] } }],
           },
         },
       },

@@ -163,6 +163,7 @@ describe("DR replicas and failover routing", () => {
       const record = one("gcp:dns/recordSet:RecordSet");
       assert.equal(record.inputs.routingPolicy.healthCheck, "gdns-health-id");
       assert.deepEqual(record.inputs.routingPolicy.primaryBackup.backupGeos[0].healthCheckedTargets.externalEndpoints, ["203.0.113.20"]);
+      assert.throws(() => new CloudDnsFailover("g3", { provider: gcpAt("us-central1"), managedZone: "zone", recordName: "app.example.com.", primary: { cloud: "gcp", region: "us-central1", ip: "1" }, standby: { cloud: "aws", region: "us-east-1", ip: "2" }, objectives: { rpoSeconds: 60, rtoSeconds: 120 }, healthCheck: hc }), /backupLocation: is required when the standby is on aws/);
       assert.throws(() => new CloudDnsFailover("g2", { provider: gcpAt("us-central1"), managedZone: "zone", recordName: "app.example.com", primary: { cloud: "gcp", region: "a", ip: "1" }, standby: { cloud: "gcp", region: "b", ip: "2" }, objectives: { rpoSeconds: 60, rtoSeconds: 120 }, healthCheck: hc }), /recordName: must end with a dot/);
     });
     it("Traffic Manager: priority routing, primary 1 and standby 2", async () => {
