@@ -10,7 +10,7 @@ import { GcpBlueGreenEnvironment } from "../../components/environment/gcp";
 import { KubernetesBlueGreenEnvironment } from "../../components/environment/kubernetes";
 import { slotCapacity, type ScaleDownIdleSlot } from "../../components/environment/slots";
 import type { Weights } from "../../components/traffic/weights";
-import { byName, diffBuilds, one, ofType, promiseOf, resetRecorded, settle, unwrap, unknownOutput, useMocks } from "./mocks";
+import { byName, diffBuilds, one, ofType, promiseOf, recorded, resetRecorded, settle, unwrap, unknownOutput, useMocks } from "./mocks";
 
 const STEPS = [0, 5, 25, 50, 100];
 const w = (green: number): Weights => ({ blue: 100 - green, green });
@@ -185,6 +185,17 @@ describe("BlueGreenEnvironment per cloud", () => {
         const { changed, all } = await diffBuilds((v) => void build[cloud]({ weights: v ? w(5) : w(0) }));
         assert.ok(all.length > 6, `expected a full graph, got ${all.length}`);
         assert.deepEqual(changed, TRAFFIC_RESOURCES[cloud]);
+      });
+      it("names every child ${name}-<role> and registers no resource without an explicit provider", async () => {
+        resetRecorded();
+        build[cloud]();
+        await settle();
+        const resources = recorded.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+        assert.ok(resources.length >= 5);
+        for (const r of resources) {
+          assert.match(r.name, /^svc-/, `${r.type} ${r.name}`);
+          assert.ok(r.provider && !r.provider.includes("::default"), `${r.type} ${r.name} uses provider ${r.provider}`);
+        }
       });
       it("scale-down sets only the idle slot's capacity to zero", async () => {
         resetRecorded();
