@@ -8,6 +8,7 @@ import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { FIXES, NAMESPACE, stackConfigSchema, type StackConfig } from "../stacks/config";
 import { ConfigError, type ConfigProblem } from "./errors";
+import { loadCloudTarget } from "../stacks/targets/load";
 
 export const stackFilePath = (workDir: string, stackName: string) => path.join(workDir, "stacks", `Pulumi.${stackName}.yaml`);
 
@@ -56,7 +57,17 @@ export function parseStackConfig(entries: Readonly<Record<string, unknown>>, sou
   }
   const result = stackConfigSchema.safeParse(ours, { reportInput: true });
   if (!result.success) throw new ConfigError(problemsOf(result.error), source);
-  return result.data;
+  const config = result.data;
+  if (config.target !== "local") {
+    const cloud = config.target;
+    const block = loadCloudTarget(cloud).schema.safeParse((config as Record<string, unknown>)[cloud], { reportInput: true });
+    if (!block.success) {
+      for (const issue of block.error.issues) issue.path.unshift(cloud);
+      throw new ConfigError(problemsOf(block.error), source);
+    }
+    return { ...config, [cloud]: block.data };
+  }
+  return config;
 }
 
 export interface LoadedStackConfig {

@@ -38,7 +38,9 @@ const localSchema = z
     path: ["ports"],
   });
 
-export const TARGETS = ["local"] as const;
+export const CLOUD_TARGETS = ["aws", "gcp", "azure", "kubernetes", "multicloud"] as const;
+export const TARGETS = ["local", ...CLOUD_TARGETS] as const;
+export type CloudTarget = (typeof CLOUD_TARGETS)[number];
 
 export const stackConfigSchema = z
   .strictObject({
@@ -54,6 +56,9 @@ export const stackConfigSchema = z
     rollout: rolloutSchema.default({ bake: 30_000, scaleDownDelay: 30_000 }),
     analysis: analysisSchema.optional(),
     local: localSchema.optional(),
+    // Each cloud's block is validated by its target module (stacks/targets/<cloud>.ts), loaded
+    // only for the stack's own target: a cloud SDK costs a second or more to load.
+    ...Object.fromEntries(CLOUD_TARGETS.map((cloud) => [cloud, z.unknown().optional()])),
   })
   .superRefine((config, ctx) => {
     if (!config.traffic && !config.active) {
@@ -61,6 +66,11 @@ export const stackConfigSchema = z
     }
     if (config.target === "local" && !config.local) {
       ctx.addIssue({ code: "custom", path: ["local"], message: "is required when target is local" });
+    }
+    for (const cloud of CLOUD_TARGETS) {
+      if (config.target === cloud && (config as Record<string, unknown>)[cloud] === undefined) {
+        ctx.addIssue({ code: "custom", path: [cloud], message: `is required when target is ${cloud}` });
+      }
     }
   });
 
@@ -78,6 +88,11 @@ export const FIXES: Readonly<Record<string, string>> = {
   rollout: "see the Rollouts section of README.md",
   analysis: "see the Analysis section of README.md",
   local: "add a switchyard:local block with ports { listen, blue, green } (see stacks/Pulumi.local.yaml)",
+  aws: "add a switchyard:aws block (see stacks/Pulumi.aws.yaml)",
+  gcp: "add a switchyard:gcp block (see stacks/Pulumi.gcp.yaml)",
+  azure: "add a switchyard:azure block (see stacks/Pulumi.azure.yaml)",
+  kubernetes: "add a switchyard:kubernetes block (see stacks/Pulumi.kubernetes.yaml)",
+  multicloud: "add a switchyard:multicloud block (see stacks/Pulumi.multicloud.yaml)",
   "local.ports": "choose three different free ports from 1024 to 65535",
 };
 

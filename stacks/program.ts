@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../automation/config";
 import { PROJECT_ROOT, readToolchain } from "../automation/workspace";
 import { LocalBlueGreenEnvironment } from "../components/environment/local";
+import { loadCloudTarget } from "./targets/load";
 import { planOf, settingsOf } from "../automation/rollout/schema";
 import { effectiveTraffic, type StackConfig } from "./config";
 
@@ -71,10 +72,14 @@ function rolloutPlan(config: StackConfig) {
 }
 
 function buildTarget(config: StackConfig, stack: string): Record<string, unknown> {
-  switch (config.target) {
-    case "local":
-      return buildLocal(config, stack);
-  }
+  if (config.target === "local") return buildLocal(config, stack);
+  const common = {
+    service: config.service,
+    traffic: effectiveTraffic(config),
+    slots: { blue: { version: config.slots.blue.version }, green: { version: config.slots.green.version } },
+  };
+  const block = (config as Record<string, unknown>)[config.target];
+  return { target: config.target, service: config.service, ...loadCloudTarget(config.target).build(common, block, stack) };
 }
 
 export async function switchyardProgram(): Promise<Record<string, unknown>> {

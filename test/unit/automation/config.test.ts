@@ -109,6 +109,21 @@ describe("loading a stack file", () => {
     });
   });
 
+  it("validates a cloud target's own block, naming its keys", () => {
+    const root = path.resolve(__dirname, "..", "..", "..");
+    for (const cloud of ["aws", "gcp", "azure", "kubernetes", "multicloud"]) {
+      assert.equal(loadStackConfig(cloud, root).config.target, cloud, `stacks/Pulumi.${cloud}.yaml is valid`);
+    }
+    assert.throws(
+      () => parseStackConfig({ ...valid, "switchyard:target": "aws", "switchyard:local": undefined }, "test"),
+      (e: ConfigError) => e.problems.some((p) => p.path === "switchyard:aws" && /required when target is aws/.test(p.message)),
+    );
+    assert.throws(
+      () => parseStackConfig({ ...valid, "switchyard:target": "aws", "switchyard:aws": { regionn: "x" } }, "test"),
+      (e: ConfigError) => e.problems.some((p) => p.path.startsWith("switchyard:aws")),
+    );
+  });
+
   it("loads the repository's own local stack", () => {
     const { config } = loadStackConfig("local", path.resolve(__dirname, "..", "..", ".."));
     assert.equal(config.target, "local");

@@ -1,0 +1,22 @@
+/**
+ * Loads the target module of one cloud on demand: each pulls in its cloud SDK, which costs a
+ * second or more, so a stack only pays for its own target.
+ */
+import type { z } from "zod";
+import type { CloudTarget } from "../config";
+import type { TargetDefinition } from "./types";
+
+export function loadCloudTarget(cloud: CloudTarget): TargetDefinition<z.ZodType> {
+  switch (cloud) {
+    case "aws":
+      return require("./aws").awsTarget;
+    case "gcp":
+      return require("./gcp").gcpTarget;
+    case "azure":
+      return require("./azure").azureTarget;
+    case "kubernetes":
+      return require("./kubernetes").kubernetesTarget;
+    case "multicloud":
+      return require("./multicloud").multicloudTarget;
+  }
+}
