@@ -1,0 +1,66 @@
+/**
+ * Turns the engine's event stream into observations, one per changed resource, as events arrive:
+ * raw events carry whole property bags (a dynamic provider's serialized code among them), so
+ * keeping them would cost memory on large stacks.
+ */
+import type { EngineEvent, OpType, StepEventMetadata } from "@pulumi/pulumi/automation";
+import { nameOfUrn, type CheckedResource, type Observation, type Question, type ResourceOp } from "./model";
+import { diffProperties } from "./properties";
+
+/** Engine step ops → what happens to the resource; same/read/refresh are no change. */
+const OPS: Partial<Record<OpType | string, ResourceOp>> = {
+  create: "create",
+  import: "create",
+  update: "update",
+  delete: "delete",
+  discard: "delete",
+  replace: "replace",
+  "create-replacement": "replace",
+  "delete-replaced": "replace",
+  "discard-replaced": "replace",
+  "import-replacement": "replace",
+  "read-replacement": "replace",
+};
+
+/**
+ * Resources that are not the user's: the root stack, and default providers, whose inputs are a
+ * copy of the whole stack config (any config edit shows as their update, which says nothing).
+ */
+export function isBookkeeping(type: string, urn: string): boolean {
+  if (type === "pulumi:pulumi:Stack") return true;
+  return type.startsWith("pulumi:providers:") && /^default(_|$)/.test(nameOfUrn(urn));
+}
+
+type Bag = Record<string, unknown>;
+
+export class ObservationCollector {
+  private readonly found = new Map<string, Observation>();
+  private readonly checked = new Map<string, CheckedResource>();
+
+  constructor(readonly question: Question) {}
+
+  /** Feed every engine event of one operation here. */
+  readonly onEvent = (event: EngineEvent): void => {
+    // A refresh reports its result in the outputs event; a preview its plan in the pre event.
+    const meta: StepEventMetadata | undefined = this.question === "cloud" ? event.resOutputsEvent?.metadata : event.resourcePreEvent?.metadata;
+    if (!meta || isBookkeeping(meta.type, meta.urn)) return;
+    this.checked.set(meta.urn, { urn: meta.urn, type: meta.type, name: nameOfUrn(meta.urn) });
+    const op = OPS[meta.op];
+    if (!op) return;
+    // A replacement arrives as several steps; only the `replace` step holds both old and new.
+    if (this.found.has(meta.urn) && meta.op !== "replace") return;
+    const key = this.question === "cloud" ? "outputs" : "inputs";
+    const before = (meta.old?.[key] ?? undefined) as Bag | undefined;
+    const after = (meta.new?.[key] ?? undefined) as Bag | undefined;
+    const { changes, truncated } = op === "update" || op === "replace" ? diffProperties(before, after) : { changes: [], truncated: 0 };
+    this.found.set(meta.urn, { question: this.question, urn: meta.urn, type: meta.type, name: nameOfUrn(meta.urn), op, properties: changes, truncated: truncated || undefined });
+  };
+
+  observations(): Observation[] {
+    return [...this.found.values()];
+  }
+
+  resources(): CheckedResource[] {
+    return [...this.checked.values()];
+  }
+}
