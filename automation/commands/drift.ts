@@ -1,0 +1,88 @@
+/**
+ * `drift`: has the cloud moved away from state (refresh preview), and have code or config
+ * (preview)? Each change is classified drift, pending-change, rollout or ignored. Exit 0 when
+ * nothing drifted, 2 when something did. `--fix revert|accept` remediates after confirmation.
+ */
+import { effectiveTraffic } from "../../stacks/config";
+import { switchyardProgram } from "../../stacks/program";
+import { checkDrift } from "../drift/check";
+import { loadDriftStackConfig, withoutDriftKey } from "../drift/config";
+import { accept, FIX_MODES, revert, type FixMode, type FixOutcome } from "../drift/fix";
+import type { DriftReport, DriftStatus } from "../drift/model";
+import { writeReportFiles } from "../drift/outputs";
+import { askYesNo } from "../drift/prompt";
+import { buildDriftReport } from "../drift/report";
+import { rolloutContext } from "../drift/rollout-context";
+import { ConfigError, RolloutInProgressError } from "../errors";
+import { programOutputs } from "../report/outputs";
+import { isActive, ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
+import { UnsupportedBackendError } from "../store/document-store";
+import { openDocumentStore } from "../store/open-store";
+import { engineBackendUrl, openStack, PROJECT_NAME } from "../workspace";
+import type { CommandContext } from "./context";
+
+export interface DriftFlags {
+  /** `revert` or `accept`. */
+  readonly fix?: string;
+  /** Write the Markdown report here (PR comment, CI step summary). */
+  readonly markdown?: string;
+  /** Write JUnit XML here: one case per resource, drifted ones failed. */
+  readonly junit?: string;
+  /** Asks before a fix; the terminal by default. Tests inject an answer. */
+  readonly confirm?: (question: string) => Promise<boolean>;
+  /** The clock for ignore-rule expiry. */
+  readonly now?: Date;
+}
+
+export interface DriftResult {
+  readonly report: DriftReport;
+  readonly exitCode: number;
+}
+
+function fixMode(value: unknown): FixMode | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (FIX_MODES.includes(value as FixMode)) return value as FixMode;
+  throw new ConfigError([{ path: "--fix", message: `must be ${FIX_MODES.join(" or ")}`, value: JSON.stringify(value), fix: "use --fix revert (cloud back to code) or --fix accept (state takes the cloud's values)" }], "command line");
+}
+
+/** The rollout record, when the backend can hold one; drift works on every backend. */
+async function readRollout(stack: string): Promise<RolloutRecord | undefined> {
+  try {
+    return (await openDocumentStore(engineBackendUrl(), PROJECT_NAME, stack).get<RolloutRecord>(ROLLOUT_KEY))?.value;
+  } catch (error) {
+    if (error instanceof UnsupportedBackendError) return undefined;
+    throw error;
+  }
+}
+
+export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promise<DriftResult> {
+  const started = Date.now();
+  const mode = fixMode(flags.fix);
+  const { config, drift: driftConfig } = loadDriftStackConfig(ctx.stack, ctx.workDir);
+  const opened = await openStack({ stackName: ctx.stack, workDir: ctx.workDir, mustExist: true }, withoutDriftKey(switchyardProgram));
+  const [outputs, record] = await Promise.all([
+    opened.run("reading outputs", (stack) => stack.outputs()).then(programOutputs),
+    readRollout(ctx.stack),
+  ]);
+  const trafficUrns = Array.isArray(outputs.trafficUrns) ? (outputs.trafficUrns as string[]) : [];
+  const rollout = rolloutContext(record, trafficUrns);
+  const { items, resources } = await checkDrift(opened, { rules: driftConfig.ignore, rollout, now: flags.now, progress: ctx.progress });
+
+  let outcome: FixOutcome | undefined;
+  let status: DriftStatus | undefined;
+  if (mode && items.some((item) => item.class === "drift")) {
+    // A live driver moves the same resources; a fix now would race it.
+    if (record && isActive(record) && ownerAlive(record.owner)) throw new RolloutInProgressError(ctx.stack, record.id, `${record.owner!.host} pid ${record.owner!.pid}`);
+    const deps = { opened, yes: ctx.yes, progress: ctx.progress, confirm: flags.confirm ?? askYesNo };
+    outcome =
+      mode === "revert"
+        ? await revert(items, deps)
+        : await accept(items, deps, { declaredTraffic: effectiveTraffic(config), active: config.active, trafficUrns });
+    status = outcome.confirmed ? (mode === "revert" ? "reverted" : "accepted") : "cancelled";
+  } else if (mode) {
+    outcome = { view: { mode, applied: false, targets: [], follow_up: [`nothing drifted: nothing to ${mode}`] }, confirmed: true };
+  }
+  const report = buildDriftReport({ stack: ctx.stack, startedAt: started, items, resources, rollout, fix: outcome?.view, status });
+  writeReportFiles(report, { markdown: flags.markdown, junit: flags.junit });
+  return { report, exitCode: report.summary.exit_code };
+}
