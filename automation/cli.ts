@@ -10,6 +10,8 @@ import type { CommandContext } from "./commands/context";
 import { deploy, type CommandResult } from "./commands/deploy";
 import { control } from "./commands/control";
 import { preview } from "./commands/preview";
+import { metrics, releases, type ListingResult } from "./commands/releases";
+import { rollback } from "./commands/rollback";
 import { status } from "./commands/status";
 import { ConfigError, SwitchyardError } from "./errors";
 import type { RolloutFlags } from "./rollout/overrides";
@@ -17,7 +19,7 @@ import { ExitCode } from "./exit-codes";
 import { renderJson, renderText } from "./report/render";
 import { PROJECT_ROOT } from "./workspace";
 
-type Handler = (ctx: CommandContext, flags: Record<string, unknown>) => Promise<CommandResult>;
+type Handler = (ctx: CommandContext, flags: Record<string, unknown>) => Promise<CommandResult | ListingResult>;
 
 interface CommandSpec {
   readonly name: string;
@@ -66,6 +68,24 @@ const COMMANDS: readonly CommandSpec[] = [
     summary: "accept the current step and go on (--full: straight to 100%)",
     handler: (ctx, flags) => control(ctx, flags.full ? "promote-full" : "promote"),
     options: [["--full", "skip every remaining step and shift all traffic to the new release"]],
+  },
+  { name: "releases", summary: "list the stack's releases (newest last); changes nothing", handler: (ctx) => releases(ctx) },
+  {
+    name: "rollback",
+    summary: "re-apply a prior release with the engine (default: the one before the current)",
+    handler: (ctx, flags) => rollback(ctx, { to: flags.to as string | undefined, force: Boolean(flags.force), gradual: Boolean(flags.gradual) }),
+    confirm: true,
+    options: [
+      ["--to <release>", "the release to go back to, e.g. rel-3 (see releases)"],
+      ["--force", "apply the release's config even though the program changed since it"],
+      ["--gradual", "step traffic back through the rollout strategy, with analysis, instead of at once"],
+    ],
+  },
+  {
+    name: "metrics",
+    summary: "delivery metrics: deployment frequency, lead time, change failure rate, time to restore",
+    handler: (ctx, flags) => metrics(ctx, (flags.since as string | undefined) ?? "30d"),
+    options: [["--since <window>", "how far back, e.g. 30d, 12h, 2w (default 30d)"]],
   },
   { name: "abort", summary: "roll back: all traffic to the stable slot, then the prior release again", handler: (ctx) => control(ctx, "abort"), confirm: true },
 ];
@@ -137,9 +157,10 @@ async function runCommand(spec: CommandSpec, rawFlags: unknown): Promise<number>
       rolloutFlags: rawFlags as RolloutFlags,
       progress: flags.json ? () => {} : (line) => process.stderr.write(line),
     };
-    const { report, exitCode } = await spec.handler(ctx, rawFlags as Record<string, unknown>);
-    process.stdout.write(`${flags.json ? renderJson(report) : renderText(report)}\n`);
-    return exitCode;
+    const result = await spec.handler(ctx, rawFlags as Record<string, unknown>);
+    if ("report" in result) process.stdout.write(`${flags.json ? renderJson(result.report) : renderText(result.report)}\n`);
+    else process.stdout.write(`${flags.json ? JSON.stringify(result.document, null, 2) : result.text}\n`);
+    return result.exitCode;
   } catch (error) {
     return reportError(error, json);
   }

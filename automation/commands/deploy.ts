@@ -12,7 +12,10 @@ import { progressView } from "../report/progress";
 import { decide, type Running } from "../rollout/decide";
 import { planOf, settingsOf } from "../rollout/schema";
 import { isActive, ownerAlive, ownerHere, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
-import { openRolloutSession, RELEASE_KEYS, recordTraffic, type RolloutSession, type StackOutputs } from "../rollout/session";
+import { openRolloutSession, recordTraffic, type RolloutSession, type StackOutputs } from "../rollout/session";
+import { readLedger, releaseConfigOf } from "../releases/ledger";
+import { deliveryMetrics, type DeliveryMetrics } from "../releases/metrics";
+import { recordDeploy, RELEASE_KEYS, type FinishedDeploy } from "../releases/releases";
 import type { StoredDocument } from "../store/document-store";
 import { readStackConfigValues } from "../stack-file";
 import type { CommandContext } from "./context";
@@ -31,24 +34,29 @@ function runningRelease(outputs: StackOutputs): Running | undefined {
 /** The release-defining config of the last successful update, from the stack's own history. */
 async function priorReleaseConfig(session: RolloutSession): Promise<Record<string, unknown>> {
   const history = await session.opened.run("reading history", (stack) => stack.history(5));
-  const last = history.find((update) => update.result === "succeeded" && update.kind === "update");
-  const prior: Record<string, unknown> = {};
-  for (const key of RELEASE_KEYS) {
-    const entry = last?.config?.[`switchyard:${key}`];
-    if (!entry) continue;
-    try {
-      prior[key] = JSON.parse(entry.value);
-    } catch {
-      prior[key] = entry.value;
-    }
-  }
-  return prior;
+  return releaseConfigOf(history.find((update) => update.result === "succeeded" && update.kind === "update"), RELEASE_KEYS);
+}
+
+/** The window delivery metrics cover in deploy reports. */
+const METRICS_WINDOW_MS = 30 * 86_400_000;
+
+/** Records a finished deploy in the ledger and returns the delivery metrics that include it. */
+async function recordAndMeasure(session: RolloutSession, finished: FinishedDeploy): Promise<DeliveryMetrics> {
+  await recordDeploy(session.opened, session.store, finished);
+  return deliveryMetrics(await readLedger(session.store), METRICS_WINDOW_MS);
 }
 
 const ownerText = (record: RolloutRecord) => (record.owner ? `${record.owner.host} pid ${record.owner.pid}` : "nobody");
 
 /** Drives a rollout record to its end (or a pause) and reports. Shared with resume and promote. */
-export async function driveRollout(session: RolloutSession, doc: StoredDocument<RolloutRecord>, command: string, started: number): Promise<CommandResult> {
+export async function driveRollout(
+  session: RolloutSession,
+  doc: StoredDocument<RolloutRecord>,
+  command: string,
+  started: number,
+  /** Runs after a successful rollout, before it is recorded (rollback: the exact release config). */
+  afterSuccess?: () => Promise<void>,
+): Promise<CommandResult> {
   const { ctx } = session;
   let runner: ReturnType<RolloutSession["runner"]> | undefined;
   const view = progressView({ json: ctx.json, record: () => runner?.record ?? doc.value });
@@ -60,6 +68,14 @@ export async function driveRollout(session: RolloutSession, doc: StoredDocument<
     view.done();
   }
   const record = runner.record;
+  if (outcome === "succeeded" && afterSuccess) await afterSuccess();
+  const metrics = outcome === "paused" ? undefined : await recordAndMeasure(session, {
+    kind: command === "rollback" ? "rollback" : "rollout",
+    outcome: outcome === "succeeded" ? "succeeded" : "rolled-back",
+    startedAt: Date.parse(record.startedAt),
+    deploymentId: record.id,
+    restoreSeconds: record.rollbackStartedAt && record.stableRestoredAt ? (Date.parse(record.stableRestoredAt) - Date.parse(record.rollbackStartedAt)) / 1000 : undefined,
+  });
   const outputs = await session.outputs();
   const status = outcome === "succeeded" ? "success" : outcome;
   const nextSteps =
@@ -77,6 +93,7 @@ export async function driveRollout(session: RolloutSession, doc: StoredDocument<
     message: record.statusReason,
     outputs,
     record,
+    metrics,
     nextSteps,
   });
   const exitCode = outcome === "succeeded" ? ExitCode.Done : outcome === "rolled-back" ? ExitCode.RolledBack : ExitCode.Paused;
@@ -118,6 +135,7 @@ export async function deploy(ctx: CommandContext): Promise<CommandResult> {
     const { changes } = await session.applyAll({ refresh: true });
     const after = await session.outputs();
     const changed = Object.entries(changes).some(([op, n]) => op !== "same" && n > 0);
+    const metrics = changed ? await recordAndMeasure(session, { kind: "deploy", outcome: "succeeded", startedAt: started }) : undefined;
     const report = buildReport({
       command: "deploy",
       stack: ctx.stack,
@@ -127,6 +145,7 @@ export async function deploy(ctx: CommandContext): Promise<CommandResult> {
       message: decision.reason,
       outputs: after,
       changes,
+      metrics,
       previousVersion: running && running.weights.blue >= running.weights.green ? running.versions.blue : running?.versions.green,
       nextSteps: after.endpoint ? [`curl ${after.endpoint}/`, `switchyard status --stack ${ctx.stack}`] : [],
     });

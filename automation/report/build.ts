@@ -17,6 +17,7 @@ export interface ReportInput {
   readonly changes?: Readonly<Record<string, number>>;
   readonly previousVersion?: string;
   readonly policy?: Report["policy"];
+  readonly metrics?: Report["metrics"];
   readonly nextSteps?: readonly string[];
 }
 
@@ -82,6 +83,7 @@ export function buildReport(input: ReportInput): Report {
     steps: stepViews(record),
     changes: input.changes,
     endpoint: outputs?.endpoint,
+    metrics: input.metrics,
     policy: input.policy,
     next_steps: input.nextSteps ?? [],
   };

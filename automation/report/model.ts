@@ -5,6 +5,7 @@
 import type { Slot, Weights } from "../../components/traffic/weights";
 import type { Measurement, Phase } from "../analysis/types";
 import type { PolicyReport } from "../policy/run";
+import type { DeliveryMetrics } from "../releases/metrics";
 
 export type ReportStatus = "success" | "failed" | "rolled-back" | "paused" | "no-change" | "running";
 
@@ -67,6 +68,8 @@ export interface Report {
   /** Resource operations of the updates this command ran (or would run, for preview). */
   readonly changes?: Readonly<Record<string, number>>;
   readonly endpoint?: string;
+  /** Delivery metrics over the last 30 days, after this deploy. */
+  readonly metrics?: DeliveryMetrics;
   /** Policy findings, when the command ran the policy pack. */
   readonly policy?: PolicyReport;
   readonly next_steps: readonly string[];

@@ -53,6 +53,9 @@ export interface RolloutRecord {
   readonly priorConfig: Readonly<Record<string, unknown>>;
   /** Set while traffic goes back and the prior release is re-applied; a restarted driver finishes it. */
   readonly rollingBack?: string;
+  /** When the rollback began (the failure was detected) and when traffic was all on stable again. */
+  readonly rollbackStartedAt?: string;
+  readonly stableRestoredAt?: string;
   /** What triggered a rollback, for the report. */
   readonly rollbackTriggers: readonly string[];
   readonly startedAt: string;

@@ -254,12 +254,13 @@ export class RolloutRunner {
       status: "running",
       statusReason: `rolling back: ${reason}`,
       rollingBack: reason,
+      rollbackStartedAt: r.rollbackStartedAt ?? this.iso(),
       rollbackTriggers: r.rollingBack ? r.rollbackTriggers : [...r.rollbackTriggers, reason],
     }));
     const stable = allOn(this.record.stableSlot);
     const started = this.clock.now();
     await this.deps.router.setWeights(stable);
-    await this.save((r) => ({ ...r, weights: stable }));
+    await this.save((r) => ({ ...r, weights: stable, stableRestoredAt: this.iso() }));
     this.emit({ type: "rollback-traffic-restored", weights: stable, ms: this.clock.now() - started });
     await this.deps.restorePriorRelease(this.record.priorConfig);
     await this.save((r) => ({ ...r, status: "rolled-back", statusReason: reason, rollingBack: undefined, finishedAt: this.iso(), owner: undefined }));

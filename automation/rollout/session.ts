@@ -22,8 +22,7 @@ import { RolloutRunner, type RolloutEvent } from "./runner";
 import type { RolloutRecord } from "./record";
 import type { StoredDocument } from "../store/document-store";
 
-/** Config keys that define a release; a rollback restores exactly these. */
-export const RELEASE_KEYS = ["slots", "traffic", "active"] as const;
+import { RELEASE_KEYS } from "../releases/releases";
 
 export interface StackOutputs {
   readonly target?: string;

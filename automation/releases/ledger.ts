@@ -1,0 +1,95 @@
+/**
+ * The deployment ledger: one entry per deploy, rollout or rollback that finished, kept in the
+ * stack's backend. Pulumi's own update history already carries each update's config and time;
+ * the ledger adds only what it lacks: which update ended a release, how the rollout ended, the
+ * commit and its time, who ran it, and how long a failure took to restore.
+ */
+import { execFileSync } from "node:child_process";
+import { userInfo } from "node:os";
+import type { UpdateSummary } from "@pulumi/pulumi/automation";
+import type { DocumentStore } from "../store/document-store";
+
+export const LEDGER_KEY = "ledger";
+
+export type EntryKind = "deploy" | "rollout" | "rollback";
+export type EntryOutcome = "succeeded" | "rolled-back";
+
+export interface LedgerEntry {
+  /** "rel-<number>". */
+  readonly id: string;
+  readonly number: number;
+  readonly kind: EntryKind;
+  readonly outcome: EntryOutcome;
+  readonly deploymentId?: string;
+  /** 1-based position in the stack's update history of the update that ended it. */
+  readonly updateIndex: number;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly commit?: string;
+  readonly commitTime?: string;
+  readonly user: string;
+  /** Failed rollouts: seconds from the failure being detected to all traffic on stable again. */
+  readonly restoreSeconds?: number;
+  /** Rollbacks: the release they went back to. */
+  readonly restoredRelease?: string;
+}
+
+interface Ledger {
+  readonly entries: readonly LedgerEntry[];
+}
+
+export function currentUser(): string {
+  if (process.env.SWITCHYARD_USER) return process.env.SWITCHYARD_USER;
+  try {
+    return userInfo().username;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** The commit the program runs from and its time, when the work dir is a git checkout. */
+export function gitCommit(workDir: string): { commit?: string; commitTime?: string } {
+  try {
+    const [commit, commitTime] = execFileSync("git", ["log", "-1", "--format=%H%n%cI"], { cwd: workDir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+      .trim()
+      .split("\n");
+    return { commit, commitTime };
+  } catch {
+    return {};
+  }
+}
+
+export async function readLedger(store: DocumentStore): Promise<readonly LedgerEntry[]> {
+  return (await store.get<Ledger>(LEDGER_KEY))?.value.entries ?? [];
+}
+
+/** Appends an entry (numbered after the last one), retrying when another driver wrote first. */
+export async function appendEntry(store: DocumentStore, entry: Omit<LedgerEntry, "id" | "number">): Promise<LedgerEntry> {
+  for (let attempt = 0; ; attempt++) {
+    const stored = await store.get<Ledger>(LEDGER_KEY);
+    const entries = stored?.value.entries ?? [];
+    const number = (entries.at(-1)?.number ?? 0) + 1;
+    const full: LedgerEntry = { id: `rel-${number}`, number, ...entry };
+    try {
+      await store.put<Ledger>(LEDGER_KEY, { entries: [...entries, full] }, stored?.revision ?? 0);
+      return full;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+    }
+  }
+}
+
+/** Config keys that define a release, as Pulumi's history recorded them for one update. */
+export function releaseConfigOf(update: UpdateSummary | undefined, keys: readonly string[]): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  for (const key of keys) {
+    const entry = update?.config?.[`switchyard:${key}`];
+    if (!entry) continue;
+    try {
+      config[key] = JSON.parse(entry.value);
+    } catch {
+      config[key] = entry.value;
+    }
+  }
+  return config;
+}

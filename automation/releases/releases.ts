@@ -1,0 +1,62 @@
+/**
+ * Releases: the ledger's successful entries joined with the config Pulumi's history recorded for
+ * the update that ended each one. Also records a finished deploy in the ledger.
+ */
+import type { Slot, Weights } from "../../components/traffic/weights";
+import type { DocumentStore } from "../store/document-store";
+import type { OpenedStack } from "../workspace";
+import { appendEntry, currentUser, gitCommit, readLedger, releaseConfigOf, type EntryKind, type EntryOutcome, type LedgerEntry } from "./ledger";
+
+/** Config keys that define a release; a rollback restores exactly these. */
+export const RELEASE_KEYS = ["slots", "traffic", "active"] as const;
+
+export interface Release extends LedgerEntry {
+  /** The release-defining config as the engine applied it. */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly versions: Readonly<Record<Slot, string | undefined>>;
+  readonly weights?: Weights;
+  /** The slot serving all traffic, when one does. */
+  readonly activeSlot?: Slot;
+}
+
+function releaseOf(entry: LedgerEntry, config: Record<string, unknown>): Release {
+  const slots = (config.slots ?? {}) as Partial<Record<Slot, { version?: string }>>;
+  const active = config.active as Slot | undefined;
+  const weights = (config.traffic as Weights | undefined) ?? (active ? (active === "blue" ? { blue: 100, green: 0 } : { blue: 0, green: 100 }) : undefined);
+  const serving = weights?.blue === 100 ? "blue" : weights?.green === 100 ? "green" : undefined;
+  return { ...entry, config, versions: { blue: slots.blue?.version, green: slots.green?.version }, weights, activeSlot: active ?? serving };
+}
+
+/** Successful releases, oldest first. */
+export async function listReleases(opened: OpenedStack, store: DocumentStore): Promise<Release[]> {
+  const [entries, history] = await Promise.all([readLedger(store), opened.run("reading history", (stack) => stack.history())]);
+  return entries
+    .filter((entry) => entry.outcome === "succeeded")
+    .map((entry) => releaseOf(entry, releaseConfigOf(history[history.length - entry.updateIndex], RELEASE_KEYS)));
+}
+
+export interface FinishedDeploy {
+  readonly kind: EntryKind;
+  readonly outcome: EntryOutcome;
+  readonly startedAt: number;
+  readonly deploymentId?: string;
+  readonly restoreSeconds?: number;
+  readonly restoredRelease?: string;
+}
+
+/** Adds a finished deploy to the ledger; its update is the newest in the stack's history. */
+export async function recordDeploy(opened: OpenedStack, store: DocumentStore, deploy: FinishedDeploy): Promise<LedgerEntry> {
+  const history = await opened.run("reading history", (stack) => stack.history());
+  return appendEntry(store, {
+    kind: deploy.kind,
+    outcome: deploy.outcome,
+    deploymentId: deploy.deploymentId,
+    updateIndex: history.length,
+    startedAt: new Date(deploy.startedAt).toISOString(),
+    finishedAt: new Date().toISOString(),
+    user: currentUser(),
+    restoreSeconds: deploy.restoreSeconds,
+    restoredRelease: deploy.restoredRelease,
+    ...gitCommit(opened.workDir),
+  });
+}
