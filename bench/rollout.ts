@@ -110,9 +110,9 @@ export async function benchRollout(options: { canaries: number; rollbacks: numbe
       if (result.exitCode === 0) {
         versions[canary] = config.slots![canary].version;
         serving = canary;
-      } else {
-        // The stack file holds what the rollout left; the next run starts from what serves now.
-        throw new Error(`the good canary did not succeed (${status}: ${result.report.summary.message ?? ""})`);
+      } else if (status !== "rolled-back") {
+        // Rolled back: the prior config is restored and the next run starts from it. Paused: stuck.
+        throw new Error(`the good canary ended ${status}: ${result.report.summary.message ?? ""}`);
       }
     }
 

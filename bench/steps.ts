@@ -213,4 +213,3 @@ export async function benchSteps(options: { reps: number; bigExtra: number; skip
   return { small: small.steps, big, ...side };
 }
 
-export const medianOf = (values: readonly number[]) => median(values);
