@@ -39,15 +39,17 @@ function codeItem(base: Omit<DriftItem, "class" | "note">, options: ClassifyOpti
 function itemsOf(obs: Observation, options: ClassifyOptions): DriftItem[] {
   const common = { source: obs.question, urn: obs.urn, type: obs.type, resource: obs.name, operation: obs.op } as const;
   const more = obs.truncated ? ` (+${obs.truncated} more properties not listed)` : "";
+  const secret = obs.secretChange ? "a secret property changed (values are never shown)" : undefined;
+  const withNote = (item: DriftItem) => (secret ? { ...item, note: [item.note, secret].filter(Boolean).join("; ") } : item);
   if (obs.question === "cloud") {
-    if (obs.op === "delete" || obs.properties.length === 0) return [cloudItem(common, options)];
+    if (obs.op === "delete" || obs.properties.length === 0) return [withNote(cloudItem(common, options))];
     return obs.properties.map((p, i) => {
       const item = cloudItem({ ...common, property: p.path, state_value: p.before, found_value: p.after }, options);
       return i === obs.properties.length - 1 && more ? { ...item, note: `${item.note ?? ""}${more}`.trim() } : item;
     });
   }
   // A created or deleted resource is one change; listing every input of it says nothing more.
-  if (obs.op === "create" || obs.op === "delete" || obs.properties.length === 0) return [codeItem(common, options)];
+  if (obs.op === "create" || obs.op === "delete" || obs.properties.length === 0) return [withNote(codeItem(common, options))];
   return obs.properties.map((p) => codeItem({ ...common, property: p.path, state_value: p.before, declared_value: p.after }, options));
 }
 

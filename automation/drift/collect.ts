@@ -5,7 +5,7 @@
  */
 import type { EngineEvent, OpType, StepEventMetadata } from "@pulumi/pulumi/automation";
 import { nameOfUrn, type CheckedResource, type Observation, type Question, type ResourceOp } from "./model";
-import { diffProperties } from "./properties";
+import { containsSecret, diffProperties } from "./properties";
 
 /** Engine step ops → what happens to the resource; same/read/refresh are no change. */
 const OPS: Partial<Record<OpType | string, ResourceOp>> = {
@@ -53,7 +53,9 @@ export class ObservationCollector {
     const before = (meta.old?.[key] ?? undefined) as Bag | undefined;
     const after = (meta.new?.[key] ?? undefined) as Bag | undefined;
     const { changes, truncated } = op === "update" || op === "replace" ? diffProperties(before, after) : { changes: [], truncated: 0 };
-    this.found.set(meta.urn, { question: this.question, urn: meta.urn, type: meta.type, name: nameOfUrn(meta.urn), op, properties: changes, truncated: truncated || undefined });
+    // The engine redacts secrets in events on both sides, so a changed secret shows no difference.
+    const secretChange = op === "update" && changes.length === 0 && (containsSecret(before) || containsSecret(after)) ? true : undefined;
+    this.found.set(meta.urn, { question: this.question, urn: meta.urn, type: meta.type, name: nameOfUrn(meta.urn), op, properties: changes, truncated: truncated || undefined, secretChange });
   };
 
   observations(): Observation[] {

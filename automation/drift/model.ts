@@ -30,6 +30,8 @@ export interface Observation {
   readonly properties: readonly PropertyChange[];
   /** Properties not listed because the resource had too many changes. */
   readonly truncated?: number;
+  /** The engine saw a change but no visible value differs: it is in a secret (shown redacted on both sides). */
+  readonly secretChange?: boolean;
 }
 
 export interface DriftItem {

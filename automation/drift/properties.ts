@@ -76,3 +76,11 @@ export function diffProperties(before: Bag | undefined, after: Bag | undefined):
   const kept = out.slice(0, MAX_CHANGES_PER_RESOURCE);
   return { changes: kept, truncated: out.length - kept.length };
 }
+
+/** True when a secret value sits anywhere in the bag. */
+export function containsSecret(value: unknown): boolean {
+  if (isSecretValue(value)) return true;
+  if (Array.isArray(value)) return value.some(containsSecret);
+  if (isPlainObject(value)) return Object.entries(value).some(([k, v]) => !INTERNAL_KEY.test(k) && containsSecret(v));
+  return false;
+}

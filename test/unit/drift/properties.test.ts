@@ -3,6 +3,7 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { ObservationCollector } from "../../../automation/drift/collect";
 import { diffProperties, joinPath, MAX_CHANGES_PER_RESOURCE, redactValue } from "../../../automation/drift/properties";
 import { pathCovers, pathSegments } from "../../../automation/drift/ignore";
+import { classify } from "../../../automation/drift/classify";
 
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "hunter2-value" };
 
@@ -76,5 +77,16 @@ describe("drift event collector", () => {
       ["g", "replace", ["version:1->2"]],
       ["aws-east", "update", ["region:a->b"]],
     ]);
+  });
+
+  it("a change the engine shows only as redacted secrets is still a change, with a note", () => {
+    const c = new ObservationCollector("cloud");
+    const hidden = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "[secret]" };
+    c.onEvent(outputsEvent("update", "vault", { value: hidden }, { value: hidden }));
+    const [obs] = c.observations();
+    assert.equal(obs!.secretChange, true);
+    const [item] = classify([obs!], { rules: [], today: "2026-01-01" });
+    assert.equal(item!.class, "drift");
+    assert.match(item!.note!, /a secret property changed/);
   });
 });
