@@ -12,6 +12,7 @@ import { control } from "./commands/control";
 import { preview } from "./commands/preview";
 import { metrics, releases, type ListingResult } from "./commands/releases";
 import { rollback } from "./commands/rollback";
+import { checkpoints, recover } from "./commands/recover";
 import { status } from "./commands/status";
 import { ConfigError, SwitchyardError } from "./errors";
 import type { RolloutFlags } from "./rollout/overrides";
@@ -87,6 +88,14 @@ const COMMANDS: readonly CommandSpec[] = [
     handler: (ctx, flags) => metrics(ctx, (flags.since as string | undefined) ?? "30d"),
     options: [["--since <window>", "how far back, e.g. 30d, 12h, 2w (default 30d)"]],
   },
+  {
+    name: "recover",
+    summary: "settle an interrupted update (stale lock, pending operations); --checkpoint puts back a kept state",
+    handler: (ctx, flags) => recover(ctx, { checkpoint: flags.checkpoint as string | undefined }),
+    confirm: true,
+    options: [["--checkpoint <id>", "restore the state kept before a deploy (an id from `checkpoints`, or latest); state only"]],
+  },
+  { name: "checkpoints", summary: "list the state checkpoints kept before deploys; changes nothing", handler: (ctx) => checkpoints(ctx) },
   { name: "abort", summary: "roll back: all traffic to the stable slot, then the prior release again", handler: (ctx) => control(ctx, "abort"), confirm: true },
 ];
 

@@ -45,10 +45,33 @@ export class SetupError extends SwitchyardError {}
 /** No usable secrets provider for a stack. */
 export class SecretsError extends SwitchyardError {}
 
+/** Who holds an engine lock, as the engine reports it ("created by root@vm (pid 793)"). */
+export interface LockHolder {
+  readonly user: string;
+  readonly host: string;
+  readonly pid: number;
+}
+
+export function lockHolderOf(detail: string): LockHolder | undefined {
+  const match = detail.match(/created by ([^@\s]+)@(\S+) \(pid (\d+)\)/);
+  return match ? { user: match[1]!, host: match[2]!, pid: Number(match[3]) } : undefined;
+}
+
 /** Another update holds the stack's lock. */
 export class StackLockedError extends SwitchyardError {
-  constructor(readonly stackName: string, detail: string) {
-    super(`stack "${stackName}" is locked by another update: ${detail}`, `wait for it to finish, or if it died: pulumi cancel --stack ${stackName}`);
+  readonly holder?: LockHolder;
+  constructor(
+    readonly stackName: string,
+    detail: string,
+  ) {
+    const holder = lockHolderOf(detail);
+    super(
+      holder
+        ? `stack "${stackName}" is locked by another update: ${holder.user}@${holder.host} pid ${holder.pid}`
+        : `stack "${stackName}" is locked by another update: ${detail}`,
+      `wait for it to finish; if that process died, run: switchyard recover --stack ${stackName}`,
+    );
+    this.holder = holder;
   }
 }
 

@@ -55,6 +55,8 @@ export const stackConfigSchema = z
     environment: z.enum(["production", "staging", "development"], { message: "must be production, staging or development" }).default("development"),
     rollout: rolloutSchema.default({ bake: 30_000, scaleDownDelay: 30_000 }),
     analysis: analysisSchema.optional(),
+    /** State checkpoints kept in the backend, one taken before every deploy. */
+    recovery: z.strictObject({ checkpoints: z.number().int().min(1, "must be 1 or more").max(100, "must be at most 100").default(10) }).default({ checkpoints: 10 }),
     local: localSchema.optional(),
     // Each cloud's block is validated by its target module (stacks/targets/<cloud>.ts), loaded
     // only for the stack's own target: a cloud SDK costs a second or more to load.

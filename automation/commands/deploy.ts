@@ -14,6 +14,9 @@ import { planOf, settingsOf } from "../rollout/schema";
 import { isActive, ownerAlive, ownerHere, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
 import { openRolloutSession, recordTraffic, type RolloutSession, type StackOutputs } from "../rollout/session";
 import { readLedger, releaseConfigOf } from "../releases/ledger";
+import { saveCheckpoint } from "../recovery/checkpoints";
+import { pendingOperations } from "../recovery/pending";
+import { recoverStack } from "../recovery/recover";
 import { deliveryMetrics, type DeliveryMetrics } from "../releases/metrics";
 import { recordDeploy, RELEASE_KEYS, type FinishedDeploy } from "../releases/releases";
 import type { StoredDocument } from "../store/document-store";
@@ -100,13 +103,31 @@ export async function driveRollout(
   return { report, exitCode };
 }
 
+/**
+ * Before a deploy touches anything: settle what an interrupted update left pending, and keep a
+ * checkpoint of the state.
+ */
+async function prepareState(session: RolloutSession): Promise<void> {
+  const { ctx } = session;
+  const exported = await session.opened.run("exporting state", (stack) => stack.exportStack());
+  if (pendingOperations(exported).length > 0) {
+    ctx.progress("recovery: the last update was interrupted; settling its pending operations first\n");
+    const { actions } = await recoverStack(session.opened, ctx.progress);
+    for (const action of actions) ctx.progress(`recovery: ${action}\n`);
+  }
+  await saveCheckpoint(session.opened, session.store, "deploy", session.config.recovery.checkpoints);
+}
+
 export async function deploy(ctx: CommandContext): Promise<CommandResult> {
   const started = Date.now();
   const session = await openRolloutSession(ctx);
   const existing = await session.store.get<RolloutRecord>(ROLLOUT_KEY);
+  if (existing && isActive(existing.value) && ownerAlive(existing.value.owner)) {
+    throw new RolloutInProgressError(ctx.stack, existing.value.id, ownerText(existing.value));
+  }
+  await prepareState(session);
   if (existing && isActive(existing.value)) {
     const record = existing.value;
-    if (ownerAlive(record.owner)) throw new RolloutInProgressError(ctx.stack, record.id, ownerText(record));
     if (record.status === "paused") {
       const report = buildReport({
         command: "deploy",

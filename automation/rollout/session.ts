@@ -23,6 +23,7 @@ import type { RolloutRecord } from "./record";
 import type { StoredDocument } from "../store/document-store";
 
 import { RELEASE_KEYS } from "../releases/releases";
+import { withStaleLockRemoved } from "../recovery/recover";
 
 export interface StackOutputs {
   readonly target?: string;
@@ -61,7 +62,9 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
   const outputs = async () => programOutputs(await engine.run("reading outputs", (stack) => stack.outputs())) as StackOutputs;
 
   const applyAll = async ({ refresh = false } = {}) => {
-    const result = await engine.run("deploy", (stack) => stack.up({ refresh, onOutput: ctx.progress }));
+    const actions: string[] = [];
+    const result = await withStaleLockRemoved(engine, () => engine.run("deploy", (stack) => stack.up({ refresh, onOutput: ctx.progress })), actions);
+    for (const action of actions) ctx.progress(`recovery: ${action}\n`);
     return { changes: (result.summary.resourceChanges ?? {}) as Record<string, number> };
   };
 

@@ -7,6 +7,7 @@ import type { Weights } from "../../components/traffic/weights";
 import { SwitchyardError } from "../errors";
 import { programOutputs } from "../report/outputs";
 import type { StackOutputs } from "../rollout/session";
+import { withStaleLockRemoved } from "../recovery/recover";
 import { writeStackConfig } from "../stack-file";
 import type { OpenedStack } from "../workspace";
 import { readLiveWeights } from "./data-plane";
@@ -44,7 +45,9 @@ export class EngineTrafficRouter implements TrafficRouter {
     const urns = outputs.trafficUrns;
     if (!urns?.length) throw new MissingTrafficUrnsError(this.opened.stackName);
     writeStackConfig(this.opened.workDir, this.opened.stackName, { traffic: { blue: weights.blue, green: weights.green } });
-    await this.opened.run("traffic step", (stack) => stack.up({ target: urns, onOutput: this.progress }));
+    const actions: string[] = [];
+    await withStaleLockRemoved(this.opened, () => this.opened.run("traffic step", (stack) => stack.up({ target: urns, onOutput: this.progress })), actions);
+    for (const action of actions) this.progress(`recovery: ${action}\n`);
     const verified = await this.verifyWeights(weights);
     if (verified === false) {
       const live = (await readLiveWeights(outputs))!;
