@@ -33,6 +33,9 @@ export function isBookkeeping(type: string, urn: string): boolean {
 
 type Bag = Record<string, unknown>;
 
+/** The keys of `bag` that `keys` has: state's outputs limited to what the program declares. */
+const pick = (bag: Bag | undefined, keys: Bag | undefined): Bag => Object.fromEntries(Object.keys(keys ?? {}).map((k) => [k, bag?.[k]]));
+
 export class ObservationCollector {
   private readonly found = new Map<string, Observation>();
   private readonly checked = new Map<string, CheckedResource>();
@@ -52,9 +55,20 @@ export class ObservationCollector {
     const key = this.question === "cloud" ? "outputs" : "inputs";
     const before = (meta.old?.[key] ?? undefined) as Bag | undefined;
     const after = (meta.new?.[key] ?? undefined) as Bag | undefined;
-    const { changes, truncated } = op === "update" || op === "replace" ? diffProperties(before, after) : { changes: [], truncated: 0 };
+    let { changes, truncated } = op === "update" || op === "replace" ? diffProperties(before, after) : { changes: [], truncated: 0 };
     // The engine redacts secrets in events on both sides, so a changed secret shows no difference.
     const secretChange = op === "update" && changes.length === 0 && (containsSecret(before) || containsSecret(after)) ? true : undefined;
+    if (this.question === "cloud" && op === "update" && changes.length === 0 && !secretChange) {
+      // The engine's refresh diff asks "would an up change this?", so it also flags a resource
+      // whose cloud values equal state but not the declared inputs (accepted drift, provider
+      // normalisation). The cloud has not moved from state: the code question reports the rest.
+      return;
+    }
+    if (this.question === "code" && (op === "update" || op === "replace") && changes.length === 0) {
+      // Declared inputs unchanged, yet the engine plans a change: state's values differ from
+      // them (e.g. accepted drift). Compare what the program declares with what state holds.
+      ({ changes, truncated } = diffProperties(pick(meta.old?.outputs as Bag | undefined, after), after));
+    }
     this.found.set(meta.urn, { question: this.question, urn: meta.urn, type: meta.type, name: nameOfUrn(meta.urn), op, properties: changes, truncated: truncated || undefined, secretChange });
   };
 

@@ -89,4 +89,17 @@ describe("drift event collector", () => {
     assert.equal(item!.class, "drift");
     assert.match(item!.note!, /a secret property changed/);
   });
+
+  it("cloud: a flagged update whose values equal state is not drift (accepted drift, normalisation); code: it is compared with state", () => {
+    const cloud = new ObservationCollector("cloud");
+    const withInputs = (op: string, old: object, next: object): EngineEvent =>
+      ({ sequence: 0, timestamp: 0, resOutputsEvent: { metadata: { op, urn: urn("w"), type: "t", provider: "", old: { outputs: old, inputs: { state: "ready" } }, new: { outputs: next } } } }) as unknown as EngineEvent;
+    cloud.onEvent(withInputs("update", { state: "maint" }, { state: "maint" }));
+    assert.deepEqual(cloud.observations(), []);
+    assert.equal(cloud.resources().length, 1);
+
+    const code = new ObservationCollector("code");
+    code.onEvent({ sequence: 0, timestamp: 0, resourcePreEvent: { metadata: { op: "update", urn: urn("w"), type: "t", provider: "", old: { inputs: { state: "ready" }, outputs: { state: "maint", extra: 1 } }, new: { inputs: { state: "ready" } } } } } as unknown as EngineEvent);
+    assert.deepEqual(code.observations()[0]!.properties, [{ path: "state", before: "maint", after: "ready" }]);
+  });
 });
