@@ -23,6 +23,8 @@ const slotSchema = z.strictObject({
   failureRate: z.number().min(0, "must be 0 or more").max(1, "must be 1 or less").default(0),
   /** Local target only: latency added to each response, in ms. */
   latencyMs: z.number().int().min(0).max(60_000).default(0),
+  /** Written by the driver after a blue-green switch: the old slot runs nothing until its next release. */
+  scaledDown: z.boolean().default(false),
 });
 
 const localSchema = z
@@ -63,6 +65,12 @@ export const stackConfigSchema = z
     ...Object.fromEntries(CLOUD_TARGETS.map((cloud) => [cloud, z.unknown().optional()])),
   })
   .superRefine((config, ctx) => {
+    for (const slot of ["blue", "green"] as const) {
+      // With `active`, the driver clears the flag before the slot gets traffic; written weights must agree.
+      if (config.slots[slot].scaledDown && (config.traffic?.[slot] ?? 0) > 0) {
+        ctx.addIssue({ code: "custom", path: ["slots", slot, "scaledDown"], message: `cannot be true while ${slot} takes traffic` });
+      }
+    }
     if (!config.traffic && !config.active) {
       ctx.addIssue({ code: "custom", path: ["traffic"], message: "is required unless switchyard:active names the slot to serve" });
     }
@@ -96,6 +104,8 @@ export const FIXES: Readonly<Record<string, string>> = {
   kubernetes: "add a switchyard:kubernetes block (see stacks/Pulumi.kubernetes.yaml)",
   multicloud: "add a switchyard:multicloud block (see stacks/Pulumi.multicloud.yaml)",
   "local.ports": "choose three different free ports from 1024 to 65535",
+  "slots.blue.scaledDown": "remove scaledDown (the driver clears it when the slot gets a release)",
+  "slots.green.scaledDown": "remove scaledDown (the driver clears it when the slot gets a release)",
 };
 
 /** The weights the program applies: as written, or all traffic on the active slot. */

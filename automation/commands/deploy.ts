@@ -20,7 +20,7 @@ import { recoverStack } from "../recovery/recover";
 import { deliveryMetrics, type DeliveryMetrics } from "../releases/metrics";
 import { recordDeploy, RELEASE_KEYS, type FinishedDeploy } from "../releases/releases";
 import type { StoredDocument } from "../store/document-store";
-import { readStackConfigValues } from "../stack-file";
+import { readStackConfigValues, writeStackConfig } from "../stack-file";
 import type { CommandContext } from "./context";
 
 export interface CommandResult {
@@ -193,12 +193,19 @@ export async function deploy(ctx: CommandContext): Promise<CommandResult> {
     status: "running",
     owner: ownerHere(),
     priorConfig: { ...(await priorReleaseConfig(session)) },
+    scaleDownAfterSeconds: settingsOf(config.rollout).strategy === "blue-green" ? settingsOf(config.rollout).scaleDownDelaySeconds : undefined,
     rollbackTriggers: [],
     startedAt: now,
     updatedAt: now,
   };
-  // Until the rollout moves them, the weights stay where they run now.
+  // Until the rollout moves them, the weights stay where they run now; a slot scaled down after
+  // an earlier blue-green switch runs again for this release.
   recordTraffic(session, running!.weights);
+  const slotsNow = readStackConfigValues(ctx.workDir, ctx.stack).slots as Record<string, Record<string, unknown>>;
+  if (slotsNow?.[decision.canary]?.scaledDown) {
+    const { scaledDown: _cleared, ...canarySlot } = slotsNow[decision.canary]!;
+    writeStackConfig(ctx.workDir, ctx.stack, { slots: { ...slotsNow, [decision.canary]: canarySlot } });
+  }
   if (Object.keys(record.priorConfig).length === 0) {
     // No history with config (a stack deployed by other means): fall back to what runs.
     const current = readStackConfigValues(ctx.workDir, ctx.stack);

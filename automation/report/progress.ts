@@ -27,6 +27,10 @@ function line(event: RolloutEvent, total: () => number): string | undefined {
       return undefined;
     case "analysis":
       return `step ${event.index + 1}/${total()}: analysis ${event.run.phase} — ${event.run.metrics.map((m) => `${m.name}: ${m.message}`).join("; ")}`;
+    case "holding":
+      return undefined;
+    case "scaled-down":
+      return `blue-green: the old slot ${event.slot} is scaled down (it runs nothing until its next release)`;
     case "request":
       return `request from another terminal: ${event.action}`;
     case "rollback-started":
@@ -59,7 +63,9 @@ export function progressView(options: { json: boolean; record: () => RolloutReco
   const draw = () => update([...history.slice(-8), status].filter(Boolean).join("\n"));
   return {
     onEvent(event) {
-      if (event.type === "baking") {
+      if (event.type === "holding") {
+        status = `switched — keeping ${event.slot} up for ${Math.ceil(event.remainingMs / 1000)} s (abort switches back)`;
+      } else if (event.type === "baking") {
         const record = options.record();
         const w = record?.weights;
         status = `step ${event.index + 1}/${total()} ${w ? pct(w) : ""} — bake ${Math.ceil(event.remainingMs / 1000)} s left`;

@@ -41,6 +41,10 @@ export interface RolloutRecord {
   /** Index into `plan` of the step in progress (== plan.length when all are done). */
   readonly stepIndex: number;
   readonly steps: readonly StepRecord[];
+  /** blue-green: the old slot stays up this long after the switch (an abort can still switch back), then runs nothing. */
+  readonly scaleDownAfterSeconds?: number;
+  /** When every step was done and the hold before scale-down began. */
+  readonly holdStartedAt?: string;
   /** Weights the traffic split was last set to by this rollout. */
   readonly weights: Weights;
   readonly status: RolloutStatus;

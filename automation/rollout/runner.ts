@@ -28,6 +28,8 @@ export type RolloutEvent =
   | { type: "request"; action: ControlAction }
   | { type: "rollback-started"; reason: string }
   | { type: "rollback-traffic-restored"; weights: Weights; ms: number }
+  | { type: "holding"; remainingMs: number; slot: Slot }
+  | { type: "scaled-down"; slot: Slot }
   | { type: "finished"; outcome: RolloutOutcome; reason?: string };
 
 export interface RunnerDeps {
@@ -37,6 +39,8 @@ export interface RunnerDeps {
   readonly analyse: (step: PlanStep, index: number, weights: Weights, signal: AbortSignal) => Promise<AnalysisRun | undefined>;
   /** Brings the canary slot up with the new release, traffic unchanged (a full update). */
   readonly prepare: () => Promise<void>;
+  /** blue-green: stops the old slot once it has been idle for the hold (a full update). */
+  readonly scaleDownStable?: (slot: Slot) => Promise<void>;
   /** Writes the prior config back and re-applies it with a full update (the old release again). */
   readonly restorePriorRelease: (priorConfig: Readonly<Record<string, unknown>>) => Promise<void>;
   readonly clock?: Clock;
@@ -141,6 +145,8 @@ export class RolloutRunner {
         const outcome = await this.runStep(this.record.stepIndex);
         if (outcome) return outcome;
       }
+      const held = await this.holdThenScaleDown();
+      if (held) return held;
       await this.save((r) => ({ ...r, status: "succeeded", finishedAt: this.iso(), owner: undefined }));
       this.emit({ type: "finished", outcome: "succeeded" });
       return "succeeded";
@@ -148,6 +154,28 @@ export class RolloutRunner {
       if (error instanceof Interrupted) return this.handleInterruption(error.action);
       throw error;
     }
+  }
+
+  /**
+   * blue-green: keeps the old slot running for the hold, so that an abort can still switch back
+   * in one targeted update, then scales it down. Returns an outcome when the hold was interrupted.
+   */
+  private async holdThenScaleDown(): Promise<RolloutOutcome | undefined> {
+    const hold = this.record.scaleDownAfterSeconds;
+    if (hold === undefined || !this.deps.scaleDownStable) return undefined;
+    if (!this.record.holdStartedAt) await this.save((r) => ({ ...r, holdStartedAt: this.iso() }));
+    const ends = Date.parse(this.record.holdStartedAt!) + hold * 1000;
+    for (let remaining = ends - this.clock.now(); remaining > 0; remaining = ends - this.clock.now()) {
+      this.emit({ type: "holding", remainingMs: remaining, slot: this.record.stableSlot });
+      const action = await this.pollRequest();
+      if (action === "abort") return this.rollback("aborted by request during the hold before scale-down");
+      if (action === "pause") return this.pause("paused by request during the hold before scale-down");
+      if (action === "promote" || action === "promote-full") break;
+      await this.clock.sleep(Math.min(this.pollMs, remaining));
+    }
+    await this.deps.scaleDownStable(this.record.stableSlot);
+    this.emit({ type: "scaled-down", slot: this.record.stableSlot });
+    return undefined;
   }
 
   private async handleInterruption(action: ControlAction): Promise<RolloutOutcome> {
@@ -177,8 +205,7 @@ export class RolloutRunner {
       this.emit({ type: "step-started", index, step, weights: target });
       await this.saveStep(index, { phase: "shifting", startedAt: state.startedAt ?? this.iso() });
       const started = this.clock.now();
-      await this.deps.router.setWeights(target);
-      const verified = await this.deps.router.verifyWeights(target);
+      const verified = await this.deps.router.setWeights(target);
       this.emit({ type: "weights-applied", index, weights: target, verified, ms: this.clock.now() - started });
       await this.save((r) => ({ ...r, weights: target }));
       state = await this.saveStep(index, { phase: "baking", bakeStartedAt: this.iso() }).then((r) => r.steps[index]!);

@@ -102,6 +102,11 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
           prepare: async () => {
             await applyAll({ refresh: true });
           },
+          scaleDownStable: async (slot) => {
+            const slots = readStackConfigValues(ctx.workDir, ctx.stack).slots as Record<string, object>;
+            writeStackConfig(ctx.workDir, ctx.stack, { slots: { ...slots, [slot]: { ...slots[slot], scaledDown: true } } });
+            await applyAll();
+          },
           restorePriorRelease: async (prior) => {
             writeStackConfig(ctx.workDir, ctx.stack, Object.fromEntries(RELEASE_KEYS.map((key) => [key, prior[key]])));
             await applyAll();

@@ -40,19 +40,25 @@ export class EngineTrafficRouter implements TrafficRouter {
     return programOutputs(await this.opened.run("reading outputs", (stack) => stack.outputs())) as StackOutputs & { trafficUrns?: string[] };
   }
 
-  async setWeights(weights: Weights): Promise<void> {
-    const outputs = await this.outputs();
+  /** Outputs naming the traffic resources and the data plane; they do not change during a rollout. */
+  private trafficOutputs?: Promise<StackOutputs & { trafficUrns?: string[] }>;
+
+  async setWeights(weights: Weights): Promise<boolean | undefined> {
+    this.trafficOutputs ??= this.outputs();
+    const outputs = await this.trafficOutputs;
     const urns = outputs.trafficUrns;
-    if (!urns?.length) throw new MissingTrafficUrnsError(this.opened.stackName);
+    if (!urns?.length) {
+      this.trafficOutputs = undefined;
+      throw new MissingTrafficUrnsError(this.opened.stackName);
+    }
     writeStackConfig(this.opened.workDir, this.opened.stackName, { traffic: { blue: weights.blue, green: weights.green } });
     const actions: string[] = [];
     await withStaleLockRemoved(this.opened, () => this.opened.run("traffic step", (stack) => stack.up({ target: urns, onOutput: this.progress })), actions);
     for (const action of actions) this.progress(`recovery: ${action}\n`);
-    const verified = await this.verifyWeights(weights);
-    if (verified === false) {
-      const live = (await readLiveWeights(outputs))!;
-      throw new WeightVerificationError(this.opened.stackName, weights, live);
-    }
+    const live = await readLiveWeights(outputs);
+    if (!live) return undefined;
+    if (live.blue !== weights.blue || live.green !== weights.green) throw new WeightVerificationError(this.opened.stackName, weights, live);
+    return true;
   }
 
   async getWeights(): Promise<Weights | undefined> {

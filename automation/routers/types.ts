@@ -3,8 +3,11 @@ import type { Weights } from "../../components/traffic/weights";
 /** Moves traffic between the slots. Flagger's router, Pulumi-shaped: weights go through the engine. */
 export interface TrafficRouter {
   readonly type: string;
-  /** Records the weights in stack config and applies them with a targeted update. Idempotent. */
-  setWeights(weights: Weights): Promise<void>;
+  /**
+   * Records the weights in stack config and applies them with a targeted update. Idempotent.
+   * Resolves whether the data plane was read back and agrees (undefined: the target cannot tell).
+   */
+  setWeights(weights: Weights): Promise<boolean | undefined>;
   /** Weights as the stack's state records them (its outputs). */
   getWeights(): Promise<Weights | undefined>;
   /** Reads the weights back from the data plane; undefined where the target cannot. */

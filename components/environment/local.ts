@@ -12,6 +12,8 @@ export interface LocalSlotArgs {
   readonly failureRate?: number;
   /** Added latency per request. @default 0 */
   readonly latencyMs?: number;
+  /** No process runs for this slot (blue-green after the switch); it must take no traffic. @default false */
+  readonly scaledDown?: boolean;
 }
 
 export interface LocalBlueGreenEnvironmentArgs {
@@ -42,7 +44,7 @@ export class LocalBlueGreenEnvironment extends pulumi.ComponentResource {
     super("switchyard:environment:LocalBlueGreenEnvironment", name, {}, opts);
     const address = args.address ?? "127.0.0.1";
     const workloads = Object.fromEntries(
-      SLOTS.map((slot) => {
+      SLOTS.filter((slot) => !args.slots[slot].scaledDown).map((slot) => {
         const spec = args.slots[slot];
         const workload = new LocalWorkload(
           `${name}-${slot}`,
@@ -62,7 +64,7 @@ export class LocalBlueGreenEnvironment extends pulumi.ComponentResource {
         );
         return [slot, workload];
       }),
-    ) as Record<Slot, LocalWorkload>;
+    ) as Partial<Record<Slot, LocalWorkload>>;
     this.split = new HaproxyTrafficSplit(
       `${name}-traffic`,
       {
@@ -75,12 +77,14 @@ export class LocalBlueGreenEnvironment extends pulumi.ComponentResource {
         haproxy: args.haproxy,
       },
       // The split must be created after the workloads and removed before them.
-      { parent: this, dependsOn: Object.values(workloads) },
+      { parent: this, dependsOn: Object.values(workloads).filter((w): w is LocalWorkload => w !== undefined) },
     );
     this.endpoint = this.split.endpoint;
     this.weights = this.split.weights;
-    this.slotEndpoints = { blue: workloads.blue.url, green: workloads.green.url };
-    this.versions = { blue: workloads.blue.version, green: workloads.green.version };
+    const endpointOf = (slot: Slot) => workloads[slot]?.url ?? pulumi.output("");
+    this.slotEndpoints = { blue: endpointOf("blue"), green: endpointOf("green") };
+    // A scaled-down slot keeps its version in config: the next release starts from it.
+    this.versions = { blue: workloads.blue?.version ?? pulumi.output(args.slots.blue.version), green: workloads.green?.version ?? pulumi.output(args.slots.green.version) };
     this.registerOutputs({ endpoint: this.endpoint, weights: this.weights, slotEndpoints: this.slotEndpoints });
   }
 }

@@ -68,7 +68,10 @@ function scenario(phases: Phase[], options: { steps?: number[] } = {}) {
     pollMs: 1000,
     router: {
       type: "fake",
-      setWeights: async (w: Weights) => void applied.push(w),
+      setWeights: async (w: Weights) => {
+        applied.push(w);
+        return true;
+      },
       getWeights: async () => applied.at(-1),
       verifyWeights: async () => true,
     },
@@ -145,6 +148,31 @@ describe("rollout runner", () => {
     assert.equal(outcome, "rolled-back");
     assert.deepEqual(s.applied, [{ blue: 100, green: 0 }]);
     assert.equal(s.restored.length, 1);
+  });
+
+  it("blue-green: holds the old slot, then scales it down; an abort during the hold switches back", async () => {
+    const held = scenario([]);
+    const scaled: string[] = [];
+    Object.assign(held.deps, { scaleDownStable: async (slot: string) => void scaled.push(slot) });
+    const { outcome } = await held.start({ scaleDownAfterSeconds: 30 });
+    assert.equal(outcome, "succeeded");
+    assert.deepEqual(scaled, ["blue"]);
+
+    const aborted = scenario([]);
+    const never: string[] = [];
+    Object.assign(aborted.deps, { scaleDownStable: async (slot: string) => void never.push(slot) });
+    const { runner, outcome: abortedOutcome } = await aborted.start({
+      scaleDownAfterSeconds: 30,
+      prepared: true,
+      stepIndex: 3,
+      steps: [{ phase: "done" }, { phase: "done" }, { phase: "done" }],
+      weights: { blue: 0, green: 100 },
+      request: { action: "abort", at: "2026-11-28T10:00:00Z" },
+    });
+    assert.equal(abortedOutcome, "rolled-back");
+    assert.deepEqual(never, [], "the old slot was not scaled down");
+    assert.deepEqual(aborted.applied, [{ blue: 100, green: 0 }]);
+    assert.match(runner.record.rollbackTriggers[0]!, /during the hold/);
   });
 
   it("acts on an abort left in the record by another terminal", async () => {

@@ -1,0 +1,72 @@
+/**
+ * Blue-green on the local target: the new slot is analysed at 0% through its own endpoint,
+ * traffic switches 0 → 100, and the old slot is scaled down only after the hold; the next
+ * release brings it back.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { httpGet } from "../../components/local/http-probe";
+import { readServers } from "../../components/local/runtime-api";
+import type { StackConfigInput } from "../../stacks/config";
+import { createTestProject, type TestProject } from "../support/project";
+import { startLoad } from "../support/load";
+
+describe("e2e: blue-green with scale-down after the hold", function () {
+  this.timeout(300_000);
+  let project: TestProject;
+
+  const analysis: StackConfigInput["analysis"] = { metrics: [{ name: "probe", provider: { type: "http", path: "/" }, interval: "500ms", count: 2 }] };
+  const blueGreen = { strategy: "blue-green" as const, bake: "1s", scaleDownDelay: "3s" };
+
+  before(async () => {
+    project = await createTestProject("e2e-bluegreen");
+    project.writeConfig({ active: "blue", traffic: undefined, slots: { blue: { version: "1.0.0" }, green: { version: "1.0.0" } } });
+    assert.equal((await project.cli("deploy")).code, 0);
+  });
+  after(async () => {
+    await project?.cleanup();
+  });
+
+  async function weights() {
+    const outputs = await (await project.open()).stack.outputs();
+    const servers = await readServers(outputs.trafficSocket!.value, outputs.trafficBackend!.value, ["blue", "green"]);
+    return { blue: servers.blue!.weight, green: servers.green!.weight };
+  }
+  const stackFile = () => parse(readFileSync(path.join(project.workDir, "stacks", `Pulumi.${project.stackName}.yaml`), "utf8")).config;
+
+  it("switches 0 → 100 after pre-promotion analysis, with no failed request, then scales the old slot down", async () => {
+    project.writeConfig({ active: "green", traffic: undefined, slots: { blue: { version: "1.0.0" }, green: { version: "2.0.0" } }, rollout: blueGreen, analysis });
+    const load = startLoad(`http://127.0.0.1:${project.ports.listen}/`);
+    const result = await project.cli("deploy", "--json");
+    const traffic = await load.stop();
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.deepEqual(report.steps.map((s: { kind: string; weight: number; analysis: { phase: string } }) => [s.kind, s.weight, s.analysis.phase]), [
+      ["pre-promotion", 0, "Successful"],
+      ["post-promotion", 100, "Successful"],
+    ]);
+    assert.equal(traffic.failed + traffic.errors, 0, JSON.stringify(traffic));
+    assert.deepEqual(await weights(), { blue: 0, green: 100 });
+    assert.equal(await httpGet(`http://127.0.0.1:${project.ports.blue}/healthz`, 500), undefined, "the old slot runs nothing");
+    assert.equal(stackFile()["switchyard:slots"].blue.scaledDown, true);
+  });
+
+  it("brings the scaled-down slot back for the next release", async () => {
+    const config = stackFile();
+    project.writeConfig({
+      active: "blue",
+      traffic: undefined,
+      slots: { blue: { ...config["switchyard:slots"].blue, version: "3.0.0" }, green: { version: "2.0.0" } },
+      rollout: blueGreen,
+      analysis,
+    });
+    const result = await project.cli("deploy", "--json");
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(await weights(), { blue: 100, green: 0 });
+    const blue = await httpGet(`http://127.0.0.1:${project.ports.listen}/`);
+    assert.equal(JSON.parse(blue!.body).version, "3.0.0");
+    assert.equal(stackFile()["switchyard:slots"].green.scaledDown, true);
+  });
+});
