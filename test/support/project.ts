@@ -1,7 +1,8 @@
 /**
  * A throwaway Switchyard project for engine tests: its own work dir (Pulumi.yaml + stack file,
  * inside the repository so that the engine's dynamic-provider hosts resolve our node_modules),
- * its own file:// backend, run dir and free loopback ports. `cleanup` destroys what it deployed.
+ * its own file:// backend (or the one it is given), run dir and free loopback ports. `cleanup`
+ * destroys what it deployed.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -67,7 +68,12 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv, cwd = PR
   return startCli(args, env, cwd).done;
 }
 
-export async function createTestProject(name: string): Promise<TestProject> {
+export interface TestProjectOptions {
+  /** The state backend (PULUMI_BACKEND_URL); a file:// folder of the project by default. */
+  readonly backendUrl?: string;
+}
+
+export async function createTestProject(name: string, options: TestProjectOptions = {}): Promise<TestProject> {
   const scratch = path.join(PROJECT_ROOT, ".switchyard", "tmp");
   mkdirSync(scratch, { recursive: true });
   const workDir = mkdtempSync(path.join(scratch, `${name}-`));
@@ -84,7 +90,7 @@ export async function createTestProject(name: string): Promise<TestProject> {
   const stackName = name;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PULUMI_BACKEND_URL: `file://${backendDir}`,
+    PULUMI_BACKEND_URL: options.backendUrl ?? `file://${backendDir}`,
     PULUMI_CONFIG_PASSPHRASE: "engine-test-passphrase",
   };
   let deployedSomething = false;
@@ -119,7 +125,7 @@ export async function createTestProject(name: string): Promise<TestProject> {
       return startCli([...args, "--stack", stackName, "--cwd", workDir], env);
     },
     async rolloutRecord() {
-      const store = openDocumentStore(env.PULUMI_BACKEND_URL!, PROJECT_NAME, stackName);
+      const store = openDocumentStore(env.PULUMI_BACKEND_URL!, PROJECT_NAME, stackName, env);
       return (await store.get<RolloutRecord>(ROLLOUT_KEY))?.value;
     },
     async waitForRecord(predicate, timeoutMs = 120_000) {
