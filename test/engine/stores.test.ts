@@ -4,6 +4,9 @@
  * compare-and-swap conflicts, delete, and of two concurrent writers exactly one wins.
  */
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { RevisionConflictError, UnsupportedBackendError, type DocumentStore } from "../../automation/store/document-store";
 import { openDocumentStore } from "../../automation/store/open-store";
@@ -207,5 +210,22 @@ describe("stores: backend URLs read as the engine reads them", () => {
       assert.throws(() => openDocumentStore(url, "switchyard", "prod"), (e: Error) => e instanceof UnsupportedBackendError && /not supported for Switchyard records yet/.test(e.message));
     }
     assert.throws(() => openDocumentStore("gs://bucket?x=secret", "switchyard", "prod"), (e: Error) => !e.message.includes("secret"));
+  });
+});
+
+describe("set-up: bootstrap/ensure-postgres.mjs", () => {
+  interface Bootstrap {
+    ensurePostgres(): Promise<{ initdb: string; pgCtl: string; postgres: string; version: string }>;
+    ensureMoto(): Promise<{ python: string; version: string }>;
+  }
+  // Plain JavaScript outside the TypeScript project: loaded by URL, typed here.
+  const load = () => import(pathToFileURL(path.join(__dirname, "..", "..", "bootstrap", "ensure-postgres.mjs")).href) as Promise<Bootstrap>;
+
+  it("finds initdb, pg_ctl and postgres, and moto's server, on this machine", async () => {
+    const { ensurePostgres, ensureMoto } = await load();
+    const postgres = await ensurePostgres();
+    for (const file of [postgres.initdb, postgres.pgCtl, postgres.postgres]) assert.ok(existsSync(file), file);
+    assert.match(postgres.version, /^\d+/);
+    assert.match((await ensureMoto()).version, /^\d+\.\d+/);
   });
 });
