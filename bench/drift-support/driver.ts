@@ -1,0 +1,44 @@
+/**
+ * One `switchyard drift` run on the benchmark stack, in its own process as a user's would be:
+ * open the stack, run the check (both questions, or only the cloud one), build and render every
+ * report. Prints one JSON line: the check's time, what it found, and this process's peak RSS.
+ *   node --import tsx bench/drift-support/driver.ts WORK_DIR STACK COUNT cloud|both
+ */
+import { checkDrift } from "../../automation/drift/check";
+import { buildDriftReport } from "../../automation/drift/report";
+import { renderDriftJunit } from "../../automation/drift/render-junit";
+import { renderDriftMarkdown } from "../../automation/drift/render-markdown";
+import { renderDriftJson, renderDriftText } from "../../automation/drift/render-text";
+import { openStack } from "../../automation/workspace";
+import { noopProgram } from "./program";
+
+export interface DriverLine {
+  readonly ms: number;
+  readonly items: number;
+  readonly resources: number;
+  readonly exitCode: number;
+  /** Peak resident memory of this (the driver's) process, MB. */
+  readonly maxRssMb: number;
+}
+
+async function main(): Promise<void> {
+  const [workDir, stackName, count, mode] = process.argv.slice(2);
+  const started = performance.now();
+  const opened = await openStack({ stackName: stackName!, workDir: workDir!, mustExist: true }, noopProgram(Number(count)));
+  const { items, resources } = await checkDrift(opened, { questions: mode === "cloud" ? ["cloud"] : ["cloud", "code"] });
+  const report = buildDriftReport({ stack: stackName!, startedAt: Date.now(), items, resources });
+  const rendered = [renderDriftText(report), renderDriftJson(report), renderDriftMarkdown(report), renderDriftJunit(report)];
+  const line: DriverLine = {
+    ms: performance.now() - started,
+    items: items.length,
+    resources: resources.length,
+    exitCode: report.summary.exit_code + (rendered.some((r) => r.length === 0) ? 100 : 0),
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

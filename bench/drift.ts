@@ -1,0 +1,167 @@
+/**
+ * Benchmark of `switchyard drift` on a stack of 1,000 dynamic resources (local, no-op) against a
+ * raw `pulumi refresh --preview-only` through the CLI binary on the same stack. Prints wall time,
+ * peak memory and their ratios (goal: time <= 1.10x, driver memory <= 300 MB); never asserts.
+ *
+ * Two drift figures: the cloud question alone (what the raw command answers, like for like) and
+ * the whole check, which also previews the program. Each run is a process of its own, timed from
+ * spawn to exit, alternating with the raw CLI so that both see the same machine load.
+ *
+ * Knobs: SWITCHYARD_BENCH_DRIFT_RESOURCES (default 1000), SWITCHYARD_BENCH_REPS (default 3).
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import { engineEnvironment, openStack, PROJECT_ROOT, readToolchain, resolvePassphrase } from "../automation/workspace";
+import type { DriverLine } from "./drift-support/driver";
+import { noopProgram } from "./drift-support/program";
+
+const NODE = path.join(PROJECT_ROOT, "node_modules", "node", "bin", "node");
+const TIME = "/usr/bin/time";
+
+interface Sample {
+  readonly ms: number;
+  /** Peak RSS of the largest process in the run's tree (GNU time: waited-for descendants included), MB. */
+  readonly treeMaxRssMb: number;
+  readonly driverMaxRssMb?: number;
+  readonly detail?: DriverLine;
+}
+
+export interface DriftBenchResult {
+  readonly resources: number;
+  readonly reps: number;
+  readonly raw: Sample;
+  readonly driftCloud: Sample;
+  readonly driftFull: Sample;
+  readonly ratios: { readonly cloudTime: number; readonly fullTime: number; readonly cloudTreeMemory: number };
+  readonly goals: { readonly timeRatio: 1.1; readonly driverMemoryMb: 300 };
+  readonly rawRunsInlineStack: boolean;
+}
+
+const envNumber = (key: string, fallback: number) => {
+  const value = Number(process.env[key]);
+  return Number.isFinite(value) && value > 0 ? Math.floor(value) : fallback;
+};
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Runs a command under GNU time; resolves with wall time, the tree's peak RSS and stdout. */
+function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ ms: number; maxRssMb: number; stdout: string; code: number | null; stderr: string }> {
+  const stats = path.join(cwd, `time-${process.hrtime.bigint()}.txt`);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(TIME, ["-f", "%M", "-o", stats, command, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      const ms = performance.now() - started;
+      const kb = Number(readFileSync(stats, "utf8").trim().split("\n").pop());
+      rmSync(stats, { force: true });
+      resolve({ ms, maxRssMb: kb / 1024, stdout, code, stderr });
+    });
+  });
+}
+
+interface BenchStack {
+  readonly workDir: string;
+  readonly stackName: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+async function createStack(count: number): Promise<BenchStack> {
+  const scratch = path.join(PROJECT_ROOT, ".switchyard", "tmp");
+  mkdirSync(scratch, { recursive: true });
+  // Inside the repository: the engine's dynamic-provider hosts resolve our node_modules from here.
+  const workDir = mkdtempSync(path.join(scratch, "bench-drift-"));
+  mkdirSync(path.join(workDir, "stacks"));
+  mkdirSync(path.join(workDir, "state"));
+  const { main: _main, ...project } = parse(readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
+  writeFileSync(path.join(workDir, "Pulumi.yaml"), stringify(project));
+  const stackName = "drift-bench";
+  const env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(workDir, "state")}`, PULUMI_CONFIG_PASSPHRASE: "switchyard-bench-drift" };
+  const opened = await openStack({ stackName, workDir, env }, noopProgram(count));
+  await opened.run("bench deploy", (stack) => stack.up({ parallel: 32 }));
+  return { workDir, stackName, env };
+}
+
+function rawRefresh(stack: BenchStack) {
+  const toolchain = readToolchain();
+  const vars = engineEnvironment({ stackName: stack.stackName, workDir: stack.workDir, env: stack.env }, toolchain, resolvePassphrase(stack.stackName, stack.workDir, stack.env));
+  const binary = path.join(toolchain.pulumiRoot, "bin", "pulumi");
+  // No program runs on a refresh, so the raw CLI can refresh a stack whose program is inline.
+  return timed(binary, ["refresh", "--preview-only", "--non-interactive", "--stack", stack.stackName, "--cwd", stack.workDir], { ...stack.env, ...vars }, stack.workDir);
+}
+
+async function driftRun(stack: BenchStack, count: number, mode: "cloud" | "both"): Promise<Sample> {
+  const driver = path.join(__dirname, "drift-support", "driver.ts");
+  const run = await timed(NODE, ["--import", "tsx", driver, stack.workDir, stack.stackName, String(count), mode], stack.env, PROJECT_ROOT);
+  if (run.code !== 0) throw new Error(`drift driver exited ${run.code}: ${run.stderr.slice(-2000)}`);
+  const detail = JSON.parse(run.stdout.trim().split("\n").pop()!) as DriverLine;
+  if (detail.resources < count) throw new Error(`drift checked ${detail.resources} resources, expected ${count}`);
+  return { ms: run.ms, treeMaxRssMb: run.maxRssMb, driverMaxRssMb: detail.maxRssMb, detail };
+}
+
+const pick = (samples: Sample[]): Sample => {
+  const ms = median(samples.map((s) => s.ms));
+  return { ...samples.find((s) => s.ms === ms)!, treeMaxRssMb: Math.max(...samples.map((s) => s.treeMaxRssMb)), driverMaxRssMb: samples[0]!.driverMaxRssMb === undefined ? undefined : Math.max(...samples.map((s) => s.driverMaxRssMb!)) };
+};
+
+export async function main(): Promise<DriftBenchResult> {
+  const count = envNumber("SWITCHYARD_BENCH_DRIFT_RESOURCES", 1000);
+  const reps = envNumber("SWITCHYARD_BENCH_REPS", 3);
+  const log = (line: string) => console.log(`drift bench: ${line}`);
+  log(`deploying ${count} no-op dynamic resources`);
+  const stack = await createStack(count);
+  try {
+    const first = await rawRefresh(stack);
+    const rawRunsInlineStack = first.code === 0;
+    if (!rawRunsInlineStack) throw new Error(`raw pulumi refresh --preview-only failed on the inline-program stack: ${first.stderr.slice(-1500)}`);
+    log("verified: the raw CLI refreshes the inline-program stack (refresh runs no program)");
+    await driftRun(stack, count, "both"); // warm-up: tsx's compile cache, the provider host
+    const raw: Sample[] = [];
+    const cloud: Sample[] = [];
+    const full: Sample[] = [];
+    for (let rep = 0; rep < reps; rep++) {
+      const r = await rawRefresh(stack);
+      if (r.code !== 0) throw new Error(`raw refresh failed: ${r.stderr.slice(-1500)}`);
+      raw.push({ ms: r.ms, treeMaxRssMb: r.maxRssMb });
+      cloud.push(await driftRun(stack, count, "cloud"));
+      full.push(await driftRun(stack, count, "both"));
+      log(`rep ${rep + 1}/${reps}: raw ${(r.ms / 1000).toFixed(2)} s, drift (cloud) ${(cloud.at(-1)!.ms / 1000).toFixed(2)} s, drift (both) ${(full.at(-1)!.ms / 1000).toFixed(2)} s`);
+    }
+    const result: DriftBenchResult = {
+      resources: count,
+      reps,
+      raw: pick(raw),
+      driftCloud: pick(cloud),
+      driftFull: pick(full),
+      ratios: {
+        cloudTime: median(cloud.map((s) => s.ms)) / median(raw.map((s) => s.ms)),
+        fullTime: median(full.map((s) => s.ms)) / median(raw.map((s) => s.ms)),
+        cloudTreeMemory: Math.max(...cloud.map((s) => s.treeMaxRssMb)) / Math.max(...raw.map((s) => s.treeMaxRssMb)),
+      },
+      goals: { timeRatio: 1.1, driverMemoryMb: 300 },
+      rawRunsInlineStack,
+    };
+    const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    log(`${count} resources, median of ${reps}:`);
+    log(`  raw pulumi refresh --preview-only   ${s(result.raw.ms)}, peak RSS ${result.raw.treeMaxRssMb.toFixed(0)} MB`);
+    log(`  switchyard drift, cloud question    ${s(result.driftCloud.ms)}  ratio ${result.ratios.cloudTime.toFixed(2)} (goal <= 1.10); driver peak RSS ${result.driftCloud.driverMaxRssMb!.toFixed(0)} MB (goal <= 300)`);
+    log(`  switchyard drift, both questions    ${s(result.driftFull.ms)}  ratio ${result.ratios.fullTime.toFixed(2)} (also previews the program); driver peak RSS ${result.driftFull.driverMaxRssMb!.toFixed(0)} MB`);
+    log(`  largest process of a run (engine): raw ${result.raw.treeMaxRssMb.toFixed(0)} MB, drift ${result.driftCloud.treeMaxRssMb.toFixed(0)} MB (ratio ${result.ratios.cloudTreeMemory.toFixed(2)})`);
+    return result;
+  } finally {
+    // No-op resources own nothing outside the stack's own backend folder.
+    rmSync(stack.workDir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
