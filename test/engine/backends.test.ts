@@ -31,6 +31,8 @@ interface LockContent {
 
 interface Started {
   readonly url: string;
+  /** The same server with a bucket or database that does not exist, and what the engine says of it. */
+  readonly missing: { readonly url: string; readonly says: RegExp };
   /** What must never be printed. */
   readonly secrets: string[];
   /** Keys the backend holds that contain `prefix`. */
@@ -55,6 +57,7 @@ const s3: Backend = {
     const client = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true });
     return {
       url: moto.backendUrl("switchyard-state"),
+      missing: { url: moto.backendUrl("no-such-bucket"), says: /NoSuchBucket: The specified bucket does not exist/ },
       secrets: [moto.awsEnv.AWS_SECRET_ACCESS_KEY],
       async keys(prefix) {
         const out = await client.send(new ListObjectsV2Command({ Bucket: "switchyard-state", Prefix: prefix }));
@@ -88,6 +91,7 @@ const postgres: Backend = {
     await client.connect();
     return {
       url,
+      missing: { url: server.backendUrl("no_such_db"), says: /database "no_such_db" does not exist/ },
       secrets: [server.password],
       async keys(prefix) {
         // Pulumi's table holds its files by key; ours holds documents by (project, stack, key).
@@ -154,6 +158,18 @@ for (const backend of [s3, postgres]) {
     after(async () => {
       await project?.cleanup();
       await server?.stop();
+    });
+
+    it("a bucket or database that does not exist: the command fails with the engine's reason, and prints no secret", async () => {
+      const lost = await createTestProject(`missing-${backend === s3 ? "s3" : "pg"}`, { backendUrl: server.missing.url });
+      try {
+        const result = await lost.cli("status");
+        assert.equal(result.code, 1, result.stderr);
+        assert.match(result.stderr, server.missing.says);
+        assertNoSecrets(result, server.secrets);
+      } finally {
+        await lost.cleanup();
+      }
     });
 
     it("deploys, with the stack's state in the shared backend and nothing in a local folder", async () => {
