@@ -51,8 +51,18 @@ export async function ensurePostgres() {
   return installed;
 }
 
+// `import moto.server` takes ~0.5 s; finding the modules without importing them keeps a second
+// set-up run fast. The server needs moto's server module and the [server] extra (flask, flask_cors).
+const MOTO_PROBE = [
+  "import importlib.util as u, importlib.metadata as m, os",
+  "s = u.find_spec('moto')",
+  "assert s and os.path.exists(os.path.join(os.path.dirname(s.origin), 'server.py'))",
+  "assert u.find_spec('flask') and u.find_spec('flask_cors')",
+  "print(m.version('moto'))",
+].join("\n");
+
 function motoVersion(python) {
-  return capture(python, ["-c", "import moto.server, moto; print(moto.__version__)"]);
+  return capture(python, ["-c", MOTO_PROBE]);
 }
 
 /** The python that runs `python3 -m moto.server` and moto's version, installing moto[server] with pip where allowed. */
