@@ -8,23 +8,30 @@ import { fileURLToPath } from "node:url";
 import { ensureNpmDependencies } from "./ensure-npm.mjs";
 import { ensurePulumi } from "./ensure-pulumi.mjs";
 import { ensureHaproxy } from "./ensure-haproxy.mjs";
+import { ensureMoto, ensurePostgres } from "./ensure-postgres.mjs";
 import { step } from "./log.mjs";
 
 export const projectRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 /** Where set-up records the tools it found; automation/workspace.ts reads it. */
 export const toolchainFile = join(projectRoot, ".switchyard", "toolchain.json");
 
-export async function setup() {
+/**
+ * `forTests` adds what only the test suites need: PostgreSQL and moto's S3 server, which the
+ * shared-backend tests start on loopback.
+ */
+export async function setup({ forTests = false } = {}) {
   const started = Date.now();
   await ensureNpmDependencies(projectRoot);
   const pulumi = await ensurePulumi(projectRoot);
   const haproxy = await ensureHaproxy();
+  const testServers = forTests ? { postgres: await ensurePostgres(), moto: await ensureMoto() } : {};
   const toolchain = {
     pulumiRoot: pulumi.root,
     pulumiVersion: pulumi.version,
     helpersDir: pulumi.helpersDir,
     haproxy,
     node: join(projectRoot, "node_modules", "node", "bin", "node"),
+    ...testServers,
   };
   mkdirSync(dirname(toolchainFile), { recursive: true });
   writeFileSync(toolchainFile, JSON.stringify(toolchain, null, 2) + "\n");
@@ -33,7 +40,7 @@ export async function setup() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  setup().catch((error) => {
+  setup({ forTests: process.argv.includes("--for-tests") }).catch((error) => {
     process.stderr.write(`switchyard setup failed: ${error.message}\n`);
     process.exit(1);
   });
