@@ -14,7 +14,7 @@ const APT_POSTGRES = "apt-get install -y --no-install-recommends postgresql";
 const PIP_MOTO = ["-m", "pip", "install", "moto[server]"];
 
 /** initdb, pg_ctl and postgres: all three on PATH, else from Debian's newest cluster version. */
-function findPostgres() {
+export function findPostgres() {
   const candidates = [];
   const onPath = TOOLS.map((tool) => capture("sh", ["-c", `command -v ${tool}`]));
   if (onPath.every(Boolean)) candidates.push(onPath);

@@ -6,9 +6,10 @@
  */
 import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { Client } from "pg";
 import { freePort } from "./ports";
 
@@ -28,19 +29,11 @@ interface Binaries {
   readonly pgCtl: string;
 }
 
-/** initdb and pg_ctl on PATH, else the newest Debian cluster binaries. */
-export function findPostgresBinaries(): Binaries | undefined {
-  const onPath = (name: string) => spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim() || undefined;
-  const initdb = onPath("initdb");
-  const pgCtl = onPath("pg_ctl");
-  if (initdb && pgCtl) return { initdb, pgCtl };
-  const root = "/usr/lib/postgresql";
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
-  for (const version of versions) {
-    const bin = path.join(root, version, "bin");
-    if (existsSync(path.join(bin, "initdb")) && existsSync(path.join(bin, "pg_ctl"))) return { initdb: path.join(bin, "initdb"), pgCtl: path.join(bin, "pg_ctl") };
-  }
-  return undefined;
+/** Set-up's search (PATH, then /usr/lib/postgresql/*\/bin); plain JavaScript, loaded by URL and typed here. */
+async function findPostgresBinaries(): Promise<Binaries | undefined> {
+  const url = pathToFileURL(path.join(__dirname, "..", "..", "bootstrap", "ensure-postgres.mjs")).href;
+  const bootstrap = (await import(url)) as { findPostgres(): Binaries | undefined };
+  return bootstrap.findPostgres();
 }
 
 /** The user the server runs as: ourselves, or `postgres` when we are root. */
@@ -63,7 +56,7 @@ function run(file: string, args: string[], options: { cwd: string; uid?: number;
 }
 
 export async function startPostgres(): Promise<PostgresServer> {
-  const binaries = findPostgresBinaries();
+  const binaries = await findPostgresBinaries();
   if (!binaries) {
     throw new Error("PostgreSQL is needed for the postgres backend tests: initdb/pg_ctl are neither on PATH nor in /usr/lib/postgresql/*/bin; install it with: apt-get install -y postgresql (or run: node bootstrap/ensure-postgres.mjs)");
   }
