@@ -14,6 +14,9 @@ import { askYesNo } from "../drift/prompt";
 import { buildDriftReport } from "../drift/report";
 import { rolloutContext } from "../drift/rollout-context";
 import { ConfigError, RolloutInProgressError } from "../errors";
+import type { ExitCode } from "../exit-codes";
+import { renderDriftText } from "../drift/render-text";
+import type { ListingResult } from "./releases";
 import { programOutputs } from "../report/outputs";
 import { isActive, ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
 import { UnsupportedBackendError } from "../store/document-store";
@@ -36,7 +39,7 @@ export interface DriftFlags {
 
 export interface DriftResult {
   readonly report: DriftReport;
-  readonly exitCode: number;
+  readonly exitCode: ExitCode;
 }
 
 function fixMode(value: unknown): FixMode | undefined {
@@ -84,5 +87,12 @@ export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promis
   }
   const report = buildDriftReport({ stack: ctx.stack, startedAt: started, items, resources, rollout, fix: outcome?.view, status });
   writeReportFiles(report, { markdown: flags.markdown, junit: flags.junit });
-  return { report, exitCode: report.summary.exit_code };
+  return { report, exitCode: report.summary.exit_code as ExitCode };
+}
+
+/** `drift` as the CLI runs it: the report as a document (--json) or as the table. */
+export async function driftCommand(ctx: CommandContext, flags: Readonly<Record<string, unknown>>): Promise<ListingResult> {
+  const text = (key: string) => (typeof flags[key] === "string" ? (flags[key] as string) : undefined);
+  const { report, exitCode } = await drift(ctx, { fix: text("fix"), markdown: text("markdown"), junit: text("junit") });
+  return { document: report, text: renderDriftText(report), exitCode };
 }
