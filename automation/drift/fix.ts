@@ -53,9 +53,10 @@ export async function revert(items: readonly DriftItem[], deps: FixDeps): Promis
   }
   const plan = new ObservationCollector("code");
   const preview = await deps.opened.run("revert preview", (stack) => stack.preview({ refresh: true, target: targets, targetDependents: true, onEvent: plan.onEvent }));
-  const planned = plan.observations().map((obs) => `${obs.op} ${obs.name}`);
-  deps.progress(`revert will: ${planned.join(", ") || summarize(preview.changeSummary)}\n`);
-  if (!deps.yes && !(await deps.confirm(`revert ${targets.length} drifted resource(s) of stack "${deps.opened.stackName}" to the declared state?`))) {
+  const planned = plan.observations().map((obs) => `${obs.op} ${obs.name}`).join(", ") || summarize(preview.changeSummary);
+  deps.progress(`revert will: ${planned}\n`);
+  // The plan is in the question too: with --json no progress is printed.
+  if (!deps.yes && !(await deps.confirm(`revert ${targets.length} drifted resource(s) of stack "${deps.opened.stackName}" to the declared state (${planned})?`))) {
     return { view: { mode: "revert", applied: false, targets, changes: preview.changeSummary, follow_up: ["cancelled; nothing was changed"] }, confirmed: false };
   }
   const result = await deps.opened.run("revert", (stack) => stack.up({ refresh: true, target: targets, targetDependents: true, onOutput: deps.progress }));
@@ -68,7 +69,8 @@ export async function accept(items: readonly DriftItem[], deps: FixDeps, context
   const follow = followUp(items, context);
   if (!targets.length) return { view: { mode: "accept", applied: false, targets, follow_up: ["nothing drifted: nothing to accept"] }, confirmed: true };
   deps.progress(`accept will take the cloud's values of ${targets.length} resource(s) into state\n`);
-  if (!deps.yes && !(await deps.confirm(`take the cloud's values of ${targets.length} drifted resource(s) into the state of stack "${deps.opened.stackName}"?`))) {
+  const names = [...new Set(items.filter((item) => item.class === "drift").map((item) => item.resource))].join(", ");
+  if (!deps.yes && !(await deps.confirm(`take the cloud's values of ${targets.length} drifted resource(s) (${names}) into the state of stack "${deps.opened.stackName}"?`))) {
     return { view: { mode: "accept", applied: false, targets, follow_up: ["cancelled; nothing was changed"] }, confirmed: false };
   }
   const result = await deps.opened.run("accept (refresh)", (stack) => stack.refresh({ target: targets, onOutput: deps.progress }));

@@ -93,9 +93,10 @@ describe("engine: drift on the local target", function () {
   });
 
   it("declining the confirmation of a fix changes nothing (exit 2)", async () => {
+    await setWeight(socket, backend, "green", 40);
     let asked = "";
     const { report, exitCode } = await check({ fix: "revert", confirm: async (q) => ((asked = q), false) }, false);
-    assert.match(asked, /revert 1 drifted resource/);
+    assert.match(asked, /revert 1 drifted resource\(s\) of stack "drift" to the declared state \(update hello-traffic-weights\)\?/);
     assert.equal(exitCode, 2);
     assert.equal(report.summary.status, "cancelled");
     assert.equal((await live()).green!.weight, 40);
