@@ -19,7 +19,7 @@ import { pendingOperations } from "../recovery/pending";
 import { recoverStack } from "../recovery/recover";
 import { deliveryMetrics, type DeliveryMetrics } from "../releases/metrics";
 import { recordDeploy, RELEASE_KEYS, type FinishedDeploy } from "../releases/releases";
-import type { StoredDocument } from "../store/document-store";
+import { RevisionConflictError, type StoredDocument } from "../store/document-store";
 import { readStackConfigValues, writeStackConfig } from "../stack-file";
 import type { CommandContext } from "./context";
 
@@ -212,6 +212,15 @@ export async function deploy(ctx: CommandContext): Promise<CommandResult> {
     Object.assign(record.priorConfig, { slots: { ...(current.slots as object), [decision.canary]: { ...(current.slots as Record<string, object>)[decision.canary], version: running!.versions[decision.canary] } }, traffic: running!.weights });
   }
   // From here on a second deploy finds the record and stops at once.
-  const doc = await session.store.put(ROLLOUT_KEY, record, existing?.revision ?? 0);
+  let doc: StoredDocument<RolloutRecord>;
+  try {
+    doc = await session.store.put(ROLLOUT_KEY, record, existing?.revision ?? 0);
+  } catch (error) {
+    // Another driver started at the same moment and wrote first: name it.
+    if (!(error instanceof RevisionConflictError)) throw error;
+    const winner = (await session.store.get<RolloutRecord>(ROLLOUT_KEY))?.value;
+    if (winner && isActive(winner)) throw new RolloutInProgressError(ctx.stack, winner.id, ownerText(winner));
+    throw error;
+  }
   return driveRollout(session, doc, "deploy", started);
 }
