@@ -14,6 +14,7 @@ import { metrics, releases, type ListingResult } from "./commands/releases";
 import { rollback } from "./commands/rollback";
 import { checkpoints, recover } from "./commands/recover";
 import { status } from "./commands/status";
+import { driftCommand } from "./commands/drift";
 import { ConfigError, SwitchyardError } from "./errors";
 import type { RolloutFlags } from "./rollout/overrides";
 import { ExitCode } from "./exit-codes";
@@ -60,6 +61,16 @@ const COMMANDS: readonly CommandSpec[] = [
     summary: "preview with the policy pack: list violations, fail on mandatory ones; changes nothing",
     handler: (ctx, flags) => preview(ctx, { policy: true, policyConfig: flags.policyConfig as string | undefined }),
     options: [["--policy-config <file>", "policy pack config (default: stacks/Pulumi.<stack>.policy.json)"]],
+  },
+  {
+    name: "drift",
+    summary: "has the cloud (refresh preview) or code and config (preview) moved away from state? exit 2 on drift; changes nothing unless --fix",
+    handler: driftCommand,
+    options: [
+      ["--fix <mode>", "revert: put the cloud back to the declared state; accept: take the cloud's values into state (both ask first unless --yes)"],
+      ["--markdown <file>", "also write the report as Markdown (PR comment, CI step summary)"],
+      ["--junit <file>", "also write JUnit XML: one case per resource, drifted ones failed"],
+    ],
   },
   { name: "status", summary: "show what the stack runs now, its last update and any rollout in progress; changes nothing", handler: status },
   { name: "pause", summary: "pause the rollout in progress at its current step", handler: (ctx) => control(ctx, "pause") },

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { analysisSchema } from "../automation/analysis/schema";
 import { rolloutSchema } from "../automation/rollout/schema";
+import { driftSchema, DRIFT_FIXES } from "../automation/drift/schema";
 
 export const NAMESPACE = "switchyard";
 
@@ -60,6 +61,8 @@ export const stackConfigSchema = z
     /** State checkpoints kept in the backend, one taken before every deploy. */
     recovery: z.strictObject({ checkpoints: z.number().int().min(1, "must be 1 or more").max(100, "must be at most 100").default(10) }).default({ checkpoints: 10 }),
     local: localSchema.optional(),
+    /** Drift the team accepts for a while: ignore rules read by `switchyard drift`. */
+    drift: driftSchema.optional(),
     // Each cloud's block is validated by its target module (stacks/targets/<cloud>.ts), loaded
     // only for the stack's own target: a cloud SDK costs a second or more to load.
     ...Object.fromEntries(CLOUD_TARGETS.map((cloud) => [cloud, z.unknown().optional()])),
@@ -104,6 +107,7 @@ export const FIXES: Readonly<Record<string, string>> = {
   kubernetes: "add a switchyard:kubernetes block (see stacks/Pulumi.kubernetes.yaml)",
   multicloud: "add a switchyard:multicloud block (see stacks/Pulumi.multicloud.yaml)",
   "local.ports": "choose three different free ports from 1024 to 65535",
+  ...DRIFT_FIXES,
   "slots.blue.scaledDown": "remove scaledDown (the driver clears it when the slot gets a release)",
   "slots.green.scaledDown": "remove scaledDown (the driver clears it when the slot gets a release)",
 };

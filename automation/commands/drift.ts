@@ -6,7 +6,7 @@
 import { effectiveTraffic } from "../../stacks/config";
 import { switchyardProgram } from "../../stacks/program";
 import { checkDrift } from "../drift/check";
-import { loadDriftStackConfig, withoutDriftKey } from "../drift/config";
+import { loadDriftStackConfig } from "../drift/config";
 import { accept, FIX_MODES, revert, type FixMode, type FixOutcome } from "../drift/fix";
 import type { DriftReport, DriftStatus } from "../drift/model";
 import { writeReportFiles } from "../drift/outputs";
@@ -62,7 +62,7 @@ export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promis
   const started = Date.now();
   const mode = fixMode(flags.fix);
   const { config, drift: driftConfig } = loadDriftStackConfig(ctx.stack, ctx.workDir);
-  const opened = await openStack({ stackName: ctx.stack, workDir: ctx.workDir, mustExist: true }, withoutDriftKey(switchyardProgram));
+  const opened = await openStack({ stackName: ctx.stack, workDir: ctx.workDir, mustExist: true }, switchyardProgram);
   const [outputs, record] = await Promise.all([
     opened.run("reading outputs", (stack) => stack.outputs()).then(programOutputs),
     readRollout(ctx.stack),

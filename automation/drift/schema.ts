@@ -5,12 +5,17 @@
  */
 import { z } from "zod";
 
-const isoDate = z
+// The engine hands an unquoted YAML date to the program as "2099-12-31 00:00:00 +0000 UTC".
+const ENGINE_DATE = /^(\d{4}-\d{2}-\d{2}) 00:00:00 \+0000 UTC$/;
+const isoDate = z.preprocess(
+  (value) => (typeof value === "string" ? value.replace(ENGINE_DATE, "$1") : value),
+  z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD")
   .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text), {
     message: "must be a real calendar date",
-  });
+  }),
+);
 
 export const ignoreRuleSchema = z
   .strictObject({

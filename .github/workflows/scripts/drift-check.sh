@@ -9,7 +9,7 @@ out="${2:-reports}"
 shift $(( $# < 2 ? $# : 2 ))
 cd "$(dirname "$0")/../../.." || exit 1
 mkdir -p "$out"
-node_modules/.bin/node --import tsx automation/drift/entry.ts --stack "$stack" --json --yes \
+node_modules/.bin/node --import tsx automation/cli.ts drift --stack "$stack" --json --yes \
   --markdown "$out/drift-$stack.md" --junit "$out/drift-$stack.xml" "$@" > "$out/drift-$stack.json"
 code=$?
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -f "$out/drift-$stack.md" ]; then
