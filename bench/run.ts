@@ -5,13 +5,15 @@
  * Knobs (environment): SWITCHYARD_BENCH_REPS (default 3), SWITCHYARD_BENCH_BIG (no-op resources
  * added for the big stack, default 992 → ~1,000 resources), SWITCHYARD_BENCH_SKIP_BIG=1,
  * SWITCHYARD_BENCH_CANARIES (default 1), SWITCHYARD_BENCH_ROLLBACKS (default 3),
- * SWITCHYARD_BENCH_ONLY=steps|rollout|components.
+ * SWITCHYARD_BENCH_ONLY=steps|rollout|components|drift.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT, readToolchain } from "../automation/workspace";
+import { main as componentsMain } from "./components";
+import { main as driftMain } from "./drift";
 import { benchRollout, type RolloutResult } from "./rollout";
 import { benchSteps, type StepsResult } from "./steps";
 import { installCliRecorder } from "./support/instrument";
@@ -25,28 +27,16 @@ const envNumber = (key: string, fallback: number) => {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 };
 
-async function componentsBench(): Promise<{ ran: boolean; note: string; error?: string }> {
-  const file = path.join(__dirname, "components.ts");
-  if (!existsSync(file)) {
-    const note = "bench/components.ts does not exist yet: components benchmark skipped";
-    log(`note: ${note}`);
-    return { ran: false, note };
-  }
-  // Loaded by path: the module belongs to another engineer and may not exist when this one is type-checked.
-  const mod = require(file) as { main?: () => unknown };
-  if (typeof mod.main !== "function") {
-    const note = "bench/components.ts exports no main(): components benchmark skipped";
-    log(`note: ${note}`);
-    return { ran: false, note };
-  }
-  log("components benchmark (bench/components.ts main()):");
+/** Runs a benchmark that prints its own figures (components: issue #3; drift: issue #5). */
+async function ownReportBench(name: string, main: () => unknown): Promise<{ ran: boolean; note: string; error?: string }> {
+  log(`${name} benchmark:`);
   try {
-    await mod.main();
-    return { ran: true, note: "ran bench/components.ts main(); its figures are in its own output" };
+    await main();
+    return { ran: true, note: `ran the ${name} benchmark; its figures are in its own output` };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    log(`components benchmark failed: ${message}`);
-    return { ran: true, note: "bench/components.ts main() failed", error: message };
+    log(`${name} benchmark failed: ${message}`);
+    return { ran: true, note: `the ${name} benchmark failed`, error: message };
   }
 }
 
@@ -87,7 +77,9 @@ async function main(): Promise<number> {
       benchRollout({ canaries: envNumber("SWITCHYARD_BENCH_CANARIES", 1), rollbacks: envNumber("SWITCHYARD_BENCH_ROLLBACKS", 3), log }),
     );
   }
-  const components = !only || only === "components" ? await componentsBench() : { ran: false, note: `skipped (SWITCHYARD_BENCH_ONLY=${only})` };
+  const skipped = { ran: false, note: `skipped (SWITCHYARD_BENCH_ONLY=${only})` };
+  const components = !only || only === "components" ? await ownReportBench("components", componentsMain) : skipped;
+  const drift = !only || only === "drift" ? await ownReportBench("drift", driftMain) : skipped;
   const totalMs = performance.now() - started;
 
   const report = buildReport({ steps, rollout });
@@ -109,6 +101,7 @@ async function main(): Promise<number> {
     notes: report.notes,
     errors,
     components,
+    drift,
     raw: { steps, rollout },
   };
   const dir = path.join(__dirname, "results");
