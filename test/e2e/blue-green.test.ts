@@ -8,7 +8,6 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { httpGet } from "../../components/local/http-probe";
-import { readServers } from "../../components/local/runtime-api";
 import type { StackConfigInput } from "../../stacks/config";
 import { createTestProject, type TestProject } from "../support/project";
 import { startLoad } from "../support/load";
@@ -29,11 +28,6 @@ describe("e2e: blue-green with scale-down after the hold", function () {
     await project?.cleanup();
   });
 
-  async function weights() {
-    const outputs = await (await project.open()).stack.outputs();
-    const servers = await readServers(outputs.trafficSocket!.value, outputs.trafficBackend!.value, ["blue", "green"]);
-    return { blue: servers.blue!.weight, green: servers.green!.weight };
-  }
   const stackFile = () => parse(readFileSync(path.join(project.workDir, "stacks", `Pulumi.${project.stackName}.yaml`), "utf8")).config;
 
   it("switches 0 → 100 after pre-promotion analysis, with no failed request, then scales the old slot down", async () => {
@@ -48,7 +42,7 @@ describe("e2e: blue-green with scale-down after the hold", function () {
       ["post-promotion", 100, "Successful"],
     ]);
     assert.equal(traffic.failed + traffic.errors, 0, JSON.stringify(traffic));
-    assert.deepEqual(await weights(), { blue: 0, green: 100 });
+    assert.deepEqual(await project.liveWeights(), { blue: 0, green: 100 });
     assert.equal(await httpGet(`http://127.0.0.1:${project.ports.blue}/healthz`, 500), undefined, "the old slot runs nothing");
     assert.equal(stackFile()["switchyard:slots"].blue.scaledDown, true);
   });
@@ -64,7 +58,7 @@ describe("e2e: blue-green with scale-down after the hold", function () {
     });
     const result = await project.cli("deploy", "--json");
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(await weights(), { blue: 100, green: 0 });
+    assert.deepEqual(await project.liveWeights(), { blue: 100, green: 0 });
     const blue = await httpGet(`http://127.0.0.1:${project.ports.listen}/`);
     assert.equal(JSON.parse(blue!.body).version, "3.0.0");
     assert.equal(stackFile()["switchyard:slots"].green.scaledDown, true);

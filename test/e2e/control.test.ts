@@ -4,7 +4,6 @@
  * from second processes.
  */
 import assert from "node:assert/strict";
-import { readServers } from "../../components/local/runtime-api";
 import type { StackConfigInput } from "../../stacks/config";
 import type { RolloutRecord } from "../../automation/rollout/record";
 import { createTestProject, type TestProject } from "../support/project";
@@ -15,11 +14,6 @@ describe("e2e: crash safety and control of a rollout", function () {
   this.timeout(300_000);
   let project: TestProject;
 
-  async function liveWeights() {
-    const outputs = await (await project.open()).stack.outputs();
-    const servers = await readServers(outputs.trafficSocket!.value, outputs.trafficBackend!.value, ["blue", "green"]);
-    return { blue: servers.blue!.weight, green: servers.green!.weight };
-  }
 
   function release(bake: string): Partial<StackConfigInput> {
     return {
@@ -48,7 +42,7 @@ describe("e2e: crash safety and control of a rollout", function () {
     driver.child.kill("SIGKILL");
     await driver.done;
     // Traffic is where the record (and state) says: no weight the state does not know.
-    assert.deepEqual(await liveWeights(), atKill.weights);
+    assert.deepEqual(await project.liveWeights(), atKill.weights);
     assert.deepEqual(atKill.weights, { blue: 50, green: 50 });
 
     const status = await project.cli("status", "--json");
@@ -62,7 +56,7 @@ describe("e2e: crash safety and control of a rollout", function () {
     assert.deepEqual(report.steps.map((s: { status: string }) => s.status), ["done", "done", "done"]);
     const record = (await project.rolloutRecord())!;
     assert.equal(record.steps[0]!.startedAt, atKill.steps[0]!.startedAt, "step 1 was not run again");
-    assert.deepEqual(await liveWeights(), { blue: 0, green: 100 });
+    assert.deepEqual(await project.liveWeights(), { blue: 0, green: 100 });
   });
 
   it("a second deploy while one is driving fails at once and changes nothing", async () => {
@@ -89,20 +83,20 @@ describe("e2e: crash safety and control of a rollout", function () {
     assert.equal(paused.code, 0, paused.stderr);
     assert.equal((await first.done).code, 4, "the deploy that was paused exits 4");
     assert.equal((await project.rolloutRecord())!.status, "paused");
-    assert.deepEqual(await liveWeights(), { blue: 80, green: 20 }, "a pause holds the weights");
+    assert.deepEqual(await project.liveWeights(), { blue: 80, green: 20 }, "a pause holds the weights");
 
     const resumed = project.cliInBackground("resume");
     await project.waitForRecord(bakingAt(0));
     const promoted = await project.cli("promote");
     assert.equal(promoted.code, 0, promoted.stderr);
     await project.waitForRecord(bakingAt(1));
-    assert.deepEqual(await liveWeights(), { blue: 50, green: 50 }, "promote moved on to the next step");
+    assert.deepEqual(await project.liveWeights(), { blue: 50, green: 50 }, "promote moved on to the next step");
 
     const aborted = await project.cli("abort");
     assert.equal(aborted.code, 3, aborted.stderr);
     const driver = await resumed.done;
     assert.equal(driver.code, 3, driver.stderr);
-    assert.deepEqual(await liveWeights(), { blue: 100, green: 0 });
+    assert.deepEqual(await project.liveWeights(), { blue: 100, green: 0 });
     const record = (await project.rolloutRecord())!;
     assert.equal(record.status, "rolled-back");
     assert.deepEqual(record.rollbackTriggers, ["aborted by request"]);

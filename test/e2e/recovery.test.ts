@@ -4,7 +4,6 @@
  * complete, traffic ends at 100% on a slot that state records, and no release is lost.
  */
 import assert from "node:assert/strict";
-import { readServers } from "../../components/local/runtime-api";
 import type { StackConfigInput } from "../../stacks/config";
 import { createTestProject, type TestProject } from "../support/project";
 import { waitForEngineUpdate, waitForLockFile } from "../support/engine-process";
@@ -22,10 +21,8 @@ describe("e2e: recovery after SIGKILL", function () {
   });
 
   async function state() {
-    const opened = await project.open();
-    const outputs = await opened.stack.outputs();
-    const servers = await readServers(outputs.trafficSocket!.value, outputs.trafficBackend!.value, ["blue", "green"]);
-    return { live: { blue: servers.blue!.weight, green: servers.green!.weight }, recorded: outputs.weights!.value };
+    const outputs = await (await project.open()).stack.outputs();
+    return { live: await project.liveWeights(), recorded: outputs.weights!.value };
   }
 
   async function releaseCount() {

@@ -3,7 +3,6 @@
  * the local target with real traffic.
  */
 import assert from "node:assert/strict";
-import { readServers } from "../../components/local/runtime-api";
 import type { StackConfigInput } from "../../stacks/config";
 import { createTestProject, type TestProject } from "../support/project";
 import { startLoad } from "../support/load";
@@ -29,8 +28,7 @@ describe("e2e: releases, rollback and delivery metrics", function () {
 
   async function live() {
     const outputs = await (await project.open()).stack.outputs();
-    const servers = await readServers(outputs.trafficSocket!.value, outputs.trafficBackend!.value, ["blue", "green"]);
-    return { weights: { blue: servers.blue!.weight, green: servers.green!.weight }, versions: { blue: outputs.slots!.value.blue.version, green: outputs.slots!.value.green.version } };
+    return { weights: await project.liveWeights(), versions: { blue: outputs.slots!.value.blue.version, green: outputs.slots!.value.green.version } };
   }
 
   before(async () => {

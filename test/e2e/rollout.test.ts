@@ -3,7 +3,6 @@
  * a good release goes 0 → 100 with no failed request; a bad one is rolled back by analysis.
  */
 import assert from "node:assert/strict";
-import { readServers } from "../../components/local/runtime-api";
 import type { StackConfigInput } from "../../stacks/config";
 import { createTestProject, type TestProject } from "../support/project";
 import { startLoad } from "../support/load";
@@ -30,11 +29,6 @@ describe("e2e: progressive rollout on the local target under load", function () 
   this.timeout(300_000);
   let project: TestProject;
 
-  async function liveWeights() {
-    const outputs = await (await project.open()).stack.outputs();
-    const servers = await readServers(outputs.trafficSocket!.value, outputs.trafficBackend!.value, ["blue", "green"]);
-    return { blue: servers.blue!.weight, green: servers.green!.weight };
-  }
 
   beforeEach(async () => {
     project = await createTestProject("e2e-rollout");
@@ -60,7 +54,7 @@ describe("e2e: progressive rollout on the local target under load", function () 
     assert.equal(report.summary.health_score, 100);
     assert.deepEqual(report.environments.map((e: { traffic_percentage: number }) => e.traffic_percentage), [0, 100]);
     assert.equal(report.environments[1].version, "1.1.0");
-    assert.deepEqual(await liveWeights(), { blue: 0, green: 100 });
+    assert.deepEqual(await project.liveWeights(), { blue: 0, green: 100 });
     assert.ok(traffic.total > 100, `load ran (${traffic.total} requests)`);
     assert.equal(traffic.failed + traffic.errors, 0, JSON.stringify(traffic));
   });
@@ -75,7 +69,7 @@ describe("e2e: progressive rollout on the local target under load", function () 
     assert.equal(report.summary.status, "rolled-back");
     assert.match(report.rollback.automatic_triggers[0], /analysis failed at step 1 \(20% on green\)/);
     assert.equal(report.steps[0].analysis.phase, "Failed");
-    assert.deepEqual(await liveWeights(), { blue: 100, green: 0 });
+    assert.deepEqual(await project.liveWeights(), { blue: 100, green: 0 });
     // The prior release is applied again: green back on 1.0.0, config restored.
     const outputs = await (await project.open()).stack.outputs();
     assert.equal(outputs.slots!.value.green.version, "1.0.0");

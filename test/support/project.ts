@@ -14,6 +14,7 @@ import { openStack, PROJECT_NAME, PROJECT_ROOT, type OpenedStack } from "../../a
 import { ROLLOUT_KEY, type RolloutRecord } from "../../automation/rollout/record";
 import { openDocumentStore } from "../../automation/store/open-store";
 import { switchyardProgram } from "../../stacks/program";
+import { readServers } from "../../components/local/runtime-api";
 import { freePorts } from "./ports";
 
 export interface CliResult {
@@ -34,6 +35,8 @@ export interface TestProject {
   cli(...args: string[]): Promise<CliResult>;
   /** Starts the real CLI and returns at once. */
   cliInBackground(...args: string[]): BackgroundCli;
+  /** The weights HAProxy serves with now, read from its runtime API. */
+  liveWeights(): Promise<{ blue: number; green: number }>;
   /** The rollout record as the stack's backend holds it. */
   rolloutRecord(): Promise<RolloutRecord | undefined>;
   /** Polls the rollout record until `predicate` holds. */
@@ -123,6 +126,11 @@ export async function createTestProject(name: string, options: TestProjectOption
     cliInBackground(...args) {
       deployedSomething ||= args[0] === "deploy";
       return startCli([...args, "--stack", stackName, "--cwd", workDir], env);
+    },
+    async liveWeights() {
+      const outputs = await (await project.open()).stack.outputs();
+      const servers = await readServers(outputs.trafficSocket!.value, outputs.trafficBackend!.value, ["blue", "green"]);
+      return { blue: servers.blue!.weight, green: servers.green!.weight };
     },
     async rolloutRecord() {
       const store = openDocumentStore(env.PULUMI_BACKEND_URL!, PROJECT_NAME, stackName, env);
