@@ -22,7 +22,7 @@ function releaseLine(release: Release, current: boolean): string {
 
 export async function releases(ctx: CommandContext): Promise<ListingResult> {
   const session = await openRolloutSession(ctx, { mustExist: true });
-  const list = await listReleases(session.opened, session.store);
+  const list = await listReleases(session.store);
   const text = list.length
     ? [`releases of ${ctx.stack} (newest last; * is current):`, ...list.map((r, i) => releaseLine(r, i === list.length - 1))].join("\n")
     : `no release of ${ctx.stack} is recorded yet: deploy it first`;

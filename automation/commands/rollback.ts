@@ -29,7 +29,7 @@ export class RollbackError extends SwitchyardError {}
 /** Paths whose changes alter the program; a release's commit must match them or --force. */
 const PROGRAM_PATHS = ["stacks/program.ts", "stacks/targets", "stacks/config.ts", "components"];
 
-function programChangedSince(workDir: string, commit: string | undefined): string | undefined {
+export function programChangedSince(workDir: string, commit: string | undefined): string | undefined {
   const head = gitCommit(workDir).commit;
   if (!commit || !head || commit === head) return undefined;
   try {
@@ -61,7 +61,7 @@ export async function rollback(ctx: CommandContext, flags: RollbackFlags): Promi
     if (ownerAlive(existing.value.owner)) throw new RolloutInProgressError(ctx.stack, existing.value.id, `${existing.value.owner!.host} pid ${existing.value.owner!.pid}`);
     throw new RollbackError(`stack "${ctx.stack}" has rollout ${existing.value.id} ${existing.value.status}`, `finish or undo it first: switchyard abort --stack ${ctx.stack}`);
   }
-  const list = await listReleases(session.opened, session.store);
+  const list = await listReleases(session.store);
   const target = pickTarget(list, flags.to, ctx.stack);
   const current = list.at(-1)!;
   const changed = programChangedSince(ctx.workDir, target.commit);

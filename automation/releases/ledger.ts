@@ -1,8 +1,10 @@
 /**
  * The deployment ledger: one entry per deploy, rollout or rollback that finished, kept in the
- * stack's backend. Pulumi's own update history already carries each update's config and time;
- * the ledger adds only what it lacks: which update ended a release, how the rollout ended, the
- * commit and its time, who ran it, and how long a failure took to restore.
+ * stack's backend. Pulumi's update history carries each update's config, but its listing only
+ * reaches recent updates (a file:// backend lists the last 10), and a release spans several
+ * updates; so each entry keeps the three release-defining keys as applied by the update that
+ * ended it, plus what history never had: how the rollout ended, the commit and its time, who ran
+ * it, and how long a failure took to restore.
  */
 import { execFileSync } from "node:child_process";
 import { userInfo } from "node:os";
@@ -21,8 +23,10 @@ export interface LedgerEntry {
   readonly kind: EntryKind;
   readonly outcome: EntryOutcome;
   readonly deploymentId?: string;
-  /** 1-based position in the stack's update history of the update that ended it. */
-  readonly updateIndex: number;
+  /** The update that ended it, as Pulumi's history records it. */
+  readonly update: { readonly startTime: string; readonly endTime?: string };
+  /** The release-defining config (slots, traffic, active) that update applied. */
+  readonly config: Readonly<Record<string, unknown>>;
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly commit?: string;

@@ -1,7 +1,4 @@
-/**
- * Releases: the ledger's successful entries joined with the config Pulumi's history recorded for
- * the update that ended each one. Also records a finished deploy in the ledger.
- */
+/** Releases: the ledger's successful entries. Also records a finished deploy in the ledger. */
 import type { Slot, Weights } from "../../components/traffic/weights";
 import type { DocumentStore } from "../store/document-store";
 import type { OpenedStack } from "../workspace";
@@ -28,11 +25,8 @@ function releaseOf(entry: LedgerEntry, config: Record<string, unknown>): Release
 }
 
 /** Successful releases, oldest first. */
-export async function listReleases(opened: OpenedStack, store: DocumentStore): Promise<Release[]> {
-  const [entries, history] = await Promise.all([readLedger(store), opened.run("reading history", (stack) => stack.history())]);
-  return entries
-    .filter((entry) => entry.outcome === "succeeded")
-    .map((entry) => releaseOf(entry, releaseConfigOf(history[history.length - entry.updateIndex], RELEASE_KEYS)));
+export async function listReleases(store: DocumentStore): Promise<Release[]> {
+  return (await readLedger(store)).filter((entry) => entry.outcome === "succeeded").map((entry) => releaseOf(entry, { ...entry.config }));
 }
 
 export interface FinishedDeploy {
@@ -46,12 +40,13 @@ export interface FinishedDeploy {
 
 /** Adds a finished deploy to the ledger; its update is the newest in the stack's history. */
 export async function recordDeploy(opened: OpenedStack, store: DocumentStore, deploy: FinishedDeploy): Promise<LedgerEntry> {
-  const history = await opened.run("reading history", (stack) => stack.history());
+  const [latest] = await opened.run("reading history", (stack) => stack.history(1));
   return appendEntry(store, {
     kind: deploy.kind,
     outcome: deploy.outcome,
     deploymentId: deploy.deploymentId,
-    updateIndex: history.length,
+    update: { startTime: new Date(latest?.startTime ?? Date.now()).toISOString(), endTime: latest?.endTime ? new Date(latest.endTime).toISOString() : undefined },
+    config: releaseConfigOf(latest, RELEASE_KEYS),
     startedAt: new Date(deploy.startedAt).toISOString(),
     finishedAt: new Date().toISOString(),
     user: currentUser(),

@@ -96,4 +96,17 @@ describe("e2e: releases, rollback and delivery metrics", function () {
     assert.ok(metrics.lead_time_seconds >= 0, "commit time is known in this checkout");
     assert.ok(metrics.deployment_frequency_per_day >= 4);
   });
+
+  it("--gradual steps traffic back through the rollout strategy with analysis, then applies the release exactly", async () => {
+    // The stack's rollout config is canary 50/100 with an HTTP probe; the release before the
+    // current one is rel-3 (blue 3.0.0 serving, green 2.0.0), and blue serves 1.0.0 now.
+    const result = await project.cli("rollback", "--gradual", "--json");
+    assert.equal(result.code, 0, `${result.stdout.slice(0, 2000)}\n${result.stderr}`);
+    const report = JSON.parse(result.stdout);
+    assert.deepEqual(report.steps.map((s: { weight: number; status: string; analysis?: { phase: string } }) => [s.weight, s.status, s.analysis?.phase]), [
+      [50, "done", "Successful"],
+      [100, "done", "Successful"],
+    ]);
+    assert.deepEqual(await live(), { weights: { blue: 100, green: 0 }, versions: { blue: "3.0.0", green: "2.0.0" } });
+  });
 });
