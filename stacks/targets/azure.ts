@@ -13,7 +13,7 @@ import { objectivesSchema } from "../../components/dr/schema";
 import { TrafficManagerFailover } from "../../components/dr/traffic-manager-failover";
 import { AZURE_TRAFFIC, AzureBlueGreenEnvironment } from "../../components/environment/azure";
 import { capacitySchema, healthCheckSchema, imageSchema, scaleDownSchema } from "../../components/environment/schema";
-import type { CommonConfig, TargetDefinition, TargetOutputs } from "./types";
+import { environmentOutputs, type CommonConfig, type TargetDefinition, type TargetOutputs } from "./types";
 
 const location = z.string({ message: "is required, e.g. westeurope" }).regex(/^[a-z]+[a-z0-9]*$/, "must be an Azure location name such as westeurope");
 
@@ -68,11 +68,7 @@ function build(common: CommonConfig, block: AzureBlock): TargetOutputs {
   const primaryProvider = new AzureProvider(`${common.service}-azure-${block.location}`, { location: block.location });
   const { rg, env } = environment(common.service, common, block, primaryProvider, block.location);
   const outputs = {
-    endpoint: env.endpoint,
-    weights: env.weights,
-    slots: { blue: { version: env.versions.blue, endpoint: env.slotEndpoints.blue }, green: { version: env.versions.green, endpoint: env.slotEndpoints.green } },
-    trafficUrns: env.trafficUrns,
-    capacities: env.capacities,
+    ...environmentOutputs(env),
   };
   if (!block.dr) return outputs;
 

@@ -11,7 +11,7 @@ import { CloudSqlCrossRegionReplica } from "../../components/dr/gcp-sql-replica"
 import { objectivesSchema } from "../../components/dr/schema";
 import { GcpBlueGreenEnvironment } from "../../components/environment/gcp";
 import { capacitySchema, healthCheckSchema, imageSchema, scaleDownSchema } from "../../components/environment/schema";
-import type { CommonConfig, TargetDefinition, TargetOutputs } from "./types";
+import { environmentOutputs, type CommonConfig, type TargetDefinition, type TargetOutputs } from "./types";
 
 const region = z.string({ message: "is required, e.g. us-central1" }).regex(/^[a-z]+-[a-z]+\d$/, "must be a GCP region such as us-central1");
 
@@ -62,11 +62,7 @@ function build(common: CommonConfig, block: GcpBlock): TargetOutputs {
   const primaryProvider = gcpProvider(common.service, block.project, block.region);
   const env = buildGcpEnvironment(common.service, common, block, primaryProvider, block.region);
   const outputs = {
-    endpoint: env.endpoint,
-    weights: env.weights,
-    slots: { blue: { version: env.versions.blue, endpoint: env.slotEndpoints.blue }, green: { version: env.versions.green, endpoint: env.slotEndpoints.green } },
-    trafficUrns: env.trafficUrns,
-    capacities: env.capacities,
+    ...environmentOutputs(env),
   };
   if (!block.dr) return outputs;
 

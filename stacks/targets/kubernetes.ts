@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { z } from "zod";
 import { KubernetesBlueGreenEnvironment } from "../../components/environment/kubernetes";
 import { capacitySchema, healthCheckSchema, imageSchema, scaleDownSchema } from "../../components/environment/schema";
-import type { CommonConfig, TargetDefinition, TargetOutputs } from "./types";
+import { environmentOutputs, type CommonConfig, type TargetDefinition, type TargetOutputs } from "./types";
 
 const label = (what: string) => z.string({ message: `is required: the ${what}` }).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "must be a DNS label (lowercase letters, digits, '-')");
 
@@ -46,11 +46,7 @@ function build(common: CommonConfig, block: KubernetesBlock): TargetOutputs {
     scaleDownIdleSlot: block.scaleDownIdleSlot,
   });
   return {
-    endpoint: env.endpoint,
-    weights: env.weights,
-    slots: { blue: { version: env.versions.blue, endpoint: env.slotEndpoints.blue }, green: { version: env.versions.green, endpoint: env.slotEndpoints.green } },
-    trafficUrns: env.trafficUrns,
-    capacities: env.capacities,
+    ...environmentOutputs(env),
     trafficMode: block.gateway ? "weighted" : "all-or-nothing",
   };
 }

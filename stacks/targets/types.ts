@@ -37,3 +37,27 @@ export interface TargetDefinition<Schema extends z.ZodType> {
   readonly schema: Schema;
   readonly build: (common: CommonConfig, block: z.output<Schema>, stack: string) => TargetOutputs;
 }
+
+/** What every blue/green environment component exposes, whatever the cloud. */
+export interface EnvironmentLike {
+  readonly endpoint: pulumi.Input<string>;
+  readonly weights: pulumi.Input<Weights>;
+  readonly versions: Readonly<Record<Slot, pulumi.Input<string>>>;
+  readonly slotEndpoints: Readonly<Record<Slot, pulumi.Input<string>>>;
+  readonly trafficUrns: pulumi.Input<pulumi.Input<string>[]>;
+  readonly capacities: Readonly<Record<Slot, pulumi.Input<number>>>;
+}
+
+/** The stack outputs of an environment, named as the driver and reports read them. */
+export function environmentOutputs(env: EnvironmentLike) {
+  return {
+    endpoint: env.endpoint,
+    weights: env.weights,
+    slots: {
+      blue: { version: env.versions.blue, endpoint: env.slotEndpoints.blue },
+      green: { version: env.versions.green, endpoint: env.slotEndpoints.green },
+    },
+    trafficUrns: env.trafficUrns,
+    capacities: env.capacities,
+  };
+}
