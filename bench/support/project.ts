@@ -1,17 +1,14 @@
 /**
- * Throwaway projects for the benchmarks, the same pattern as test/support/project.ts: a work dir
- * under .switchyard/tmp (inside the repository, so the engine's dynamic-provider hosts resolve
- * our node_modules), its own file:// backend, a short run dir for HAProxy's socket, free loopback
- * ports. Every project is registered so that `cleanupAll` destroys it, even after a failure.
+ * Throwaway projects for the benchmarks: the test suites' project (test/support/project.ts) with
+ * a timed cleanup. Every project is registered so that `cleanupAll` destroys it, even after a
+ * failure.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { parse, stringify } from "yaml";
-import { openStack, PROJECT_NAME, PROJECT_ROOT, type OpenedStack } from "../../automation/workspace";
+import { openStack, PROJECT_NAME, type OpenedStack } from "../../automation/workspace";
 import type { StackConfigInput } from "../../stacks/config";
+import { createTestProject } from "../../test/support/project";
 import { benchProgram } from "./program";
 
 export interface BenchProject {
@@ -29,44 +26,14 @@ export interface BenchProject {
   cleanup(): Promise<number | undefined>;
 }
 
-const PASSPHRASE = "switchyard-bench-passphrase";
 const live = new Set<BenchProject>();
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
-}
-
+/** The test suites' throwaway project, plus what the benchmarks need: timed cleanup and a registry. */
 export async function createBenchProject(name: string): Promise<BenchProject> {
-  const scratch = path.join(PROJECT_ROOT, ".switchyard", "tmp");
-  mkdirSync(scratch, { recursive: true });
-  const workDir = mkdtempSync(path.join(scratch, `bench-${name}-`));
-  // Unix socket paths are limited to ~107 bytes: keep the run dir short.
-  const runDir = mkdtempSync(path.join(tmpdir(), "syb-"));
-  const backendDir = path.join(workDir, "state");
-  mkdirSync(path.join(workDir, "stacks"), { recursive: true });
-  mkdirSync(backendDir);
-  // Without `main`: inline programs ignore it and the CLI checks that the path exists.
-  const { main: _main, ...projectFile } = parse(readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
-  writeFileSync(path.join(workDir, "Pulumi.yaml"), stringify(projectFile));
-  const [listen, blue, green] = (await freePorts(3)) as [number, number, number];
-  const ports = { listen, blue, green };
-  const backendUrl = `file://${backendDir}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_BACKEND_URL: backendUrl, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE };
-  const stackName = name;
-  const stackFile = path.join(workDir, "stacks", `Pulumi.${stackName}.yaml`);
+  const base = await createTestProject(`bench-${name}`);
+  const { stackName, workDir, runDir, env } = base;
+  const backendUrl = env.PULUMI_BACKEND_URL!;
+  const backendDir = new URL(backendUrl).pathname;
 
   const project: BenchProject = {
     stackName,
@@ -74,28 +41,15 @@ export async function createBenchProject(name: string): Promise<BenchProject> {
     runDir,
     backendUrl,
     env,
-    ports,
-    writeConfig(overrides = {}) {
-      const values: StackConfigInput = {
-        target: "local",
-        service: "bench",
-        slots: { blue: { version: "1.0.0" }, green: { version: "1.0.0" } },
-        traffic: { blue: 100, green: 0 },
-        local: { ports, runDir },
-        ...overrides,
-      };
-      const config = Object.fromEntries(Object.entries(values).map(([key, value]) => [`switchyard:${key}`, value]));
-      // Keep what the engine wrote there (the passphrase's salt).
-      const existing = existsSync(stackFile) ? (parse(readFileSync(stackFile, "utf8")) ?? {}) : {};
-      writeFileSync(stackFile, stringify({ ...existing, config }));
-    },
+    ports: base.ports,
+    writeConfig: (overrides = {}) => base.writeConfig(overrides),
     open(program) {
       return openStack({ stackName, workDir, env }, program);
     },
     async withProcessEnv(fn) {
       const saved = { url: process.env.PULUMI_BACKEND_URL, pass: process.env.PULUMI_CONFIG_PASSPHRASE };
       process.env.PULUMI_BACKEND_URL = backendUrl;
-      process.env.PULUMI_CONFIG_PASSPHRASE = PASSPHRASE;
+      process.env.PULUMI_CONFIG_PASSPHRASE = env.PULUMI_CONFIG_PASSPHRASE;
       try {
         return await fn();
       } finally {
@@ -122,7 +76,6 @@ export async function createBenchProject(name: string): Promise<BenchProject> {
     },
   };
   live.add(project);
-  project.writeConfig();
   return project;
 }
 

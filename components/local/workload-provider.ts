@@ -69,11 +69,13 @@ async function start(inputs: WorkloadInputs): Promise<WorkloadOutputs> {
     cwd: path.dirname(inputs.entry),
     logFile,
   });
-  const up = await waitFor(async () => isRunning(pid, marker) && (await answersAs(inputs)), START_TIMEOUT_MS, 100);
-  if (!up) {
+  let exited = false;
+  // A process that exits (its port was taken, say) will never answer: stop waiting at once.
+  const up = await waitFor(async () => (exited = !isRunning(pid, marker)) || (await answersAs(inputs)), START_TIMEOUT_MS, 100);
+  if (!up || exited) {
     await stopProcess(pid, marker, "SIGKILL", 0);
     throw new Error(
-      `workload ${inputs.service}/${inputs.slot} (version ${inputs.version}) did not answer on ${urlOf(inputs)}/healthz within ${START_TIMEOUT_MS / 1000} s; ` +
+      `workload ${inputs.service}/${inputs.slot} (version ${inputs.version}) ${exited ? "exited before it answered" : `did not answer within ${START_TIMEOUT_MS / 1000} s`} on ${urlOf(inputs)}/healthz; ` +
         `is port ${inputs.port} free? See ${logFile}`,
     );
   }
