@@ -20,7 +20,7 @@ export function writeStackConfig(workDir: string, stackName: string, values: Sta
     else doc.setIn(path, doc.createNode(value));
   }
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, doc.toString());
+  writeFileSync(temp, doc.toString({ flowCollectionPadding: false }));
   renameSync(temp, file);
 }
 
