@@ -3,6 +3,7 @@
  * (the last N), so that a corrupted state can be put back. Restoring one rewrites state only,
  * never the cloud; the command says so.
  */
+import { randomUUID } from "node:crypto";
 import type { Deployment } from "@pulumi/pulumi/automation";
 import type { DocumentStore } from "../store/document-store";
 import type { OpenedStack } from "../workspace";
@@ -31,8 +32,9 @@ export async function saveCheckpoint(opened: OpenedStack, store: DocumentStore, 
   const resources = (exported.deployment?.resources ?? []).length;
   if (resources === 0) return undefined;
   const at = new Date().toISOString();
-  const info: CheckpointInfo = { id: at.replace(/[-:.]/g, "").replace("T", "-").slice(0, 17), at, reason, resources };
-  await store.put(checkpointKey(info.id), exported, (await store.get(checkpointKey(info.id)))?.revision ?? 0);
+  // Two drivers may start in the same instant: the random suffix keeps their checkpoints apart.
+  const info: CheckpointInfo = { id: `${at.replace(/[-:.]/g, "").replace("T", "-").slice(0, 15)}-${randomUUID().slice(0, 6)}`, at, reason, resources };
+  await store.put(checkpointKey(info.id), exported, 0);
   for (let attempt = 0; ; attempt++) {
     const index = await store.get<CheckpointIndex>(INDEX_KEY);
     const entries = [...(index?.value.entries ?? []).filter((e) => e.id !== info.id), info];
