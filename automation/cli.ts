@@ -5,23 +5,37 @@
 import { createInterface } from "node:readline/promises";
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";
-import { z } from "zod";
 import type { CommandContext } from "./commands/context";
-import { deploy, type CommandResult } from "./commands/deploy";
-import { control } from "./commands/control";
-import { preview } from "./commands/preview";
-import { metrics, releases, type ListingResult } from "./commands/releases";
-import { rollback } from "./commands/rollback";
-import { checkpoints, recover } from "./commands/recover";
-import { status } from "./commands/status";
-import { driftCommand } from "./commands/drift";
+import type { CommandResult } from "./commands/deploy";
+import type { ListingResult } from "./commands/releases";
 import { ConfigError, SwitchyardError } from "./errors";
 import type { RolloutFlags } from "./rollout/overrides";
 import { ExitCode } from "./exit-codes";
 import { renderJson, renderText } from "./report/render";
+import { STACK_NAME, STACK_NAME_RULE } from "./stack-name";
 import { PROJECT_ROOT } from "./workspace";
 
-type Handler = (ctx: CommandContext, flags: Record<string, unknown>) => Promise<CommandResult | ListingResult>;
+/** Read-only engine work a command starts before its input is validated (see drift/early-start.ts). */
+interface Prestarted {
+  cancel(): void;
+}
+
+type Handler = (ctx: CommandContext, flags: Record<string, unknown>, early?: Prestarted) => Promise<CommandResult | ListingResult>;
+
+/**
+ * Each command's module loads when that command runs: the rollout machinery, the Pulumi SDK
+ * and the cloud clients cost about a second of start-up that `--help` or `drift` do not need.
+ */
+const commands = {
+  deploy: () => require("./commands/deploy") as typeof import("./commands/deploy"),
+  control: () => require("./commands/control") as typeof import("./commands/control"),
+  preview: () => require("./commands/preview") as typeof import("./commands/preview"),
+  releases: () => require("./commands/releases") as typeof import("./commands/releases"),
+  rollback: () => require("./commands/rollback") as typeof import("./commands/rollback"),
+  recover: () => require("./commands/recover") as typeof import("./commands/recover"),
+  status: () => require("./commands/status") as typeof import("./commands/status"),
+  drift: () => require("./commands/drift") as typeof import("./commands/drift"),
+};
 
 interface CommandSpec {
   readonly name: string;
@@ -29,6 +43,8 @@ interface CommandSpec {
   readonly handler: Handler;
   /** Asks before acting on a shared stack, unless --yes or not on a terminal. */
   readonly confirm?: boolean;
+  /** Starts read-only work from the raw flags, overlapping start-up; cancelled if the command fails first. */
+  readonly prestart?: (raw: Readonly<Record<string, unknown>>) => Prestarted | undefined;
   /** Flags of this command alone: [flags, description]. */
   readonly options?: readonly (readonly [string, string])[];
 }
@@ -37,7 +53,7 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: "deploy",
     summary: "deploy the stack config: one update, or a progressive rollout to switchyard:active",
-    handler: deploy,
+    handler: (ctx) => commands.deploy().deploy(ctx),
     confirm: true,
     options: [
       ["--strategy <name>", "override the rollout strategy for this run: canary, blue-green, linear, all-at-once"],
@@ -50,7 +66,7 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: "preview",
     summary: "show what a deploy would change; changes nothing",
-    handler: (ctx, flags) => preview(ctx, { policy: Boolean(flags.policy), policyConfig: flags.policyConfig as string | undefined }),
+    handler: (ctx, flags) => commands.preview().preview(ctx, { policy: Boolean(flags.policy), policyConfig: flags.policyConfig as string | undefined }),
     options: [
       ["--policy", "run the policy pack (policy/); a mandatory violation fails the command"],
       ["--policy-config <file>", "policy pack config (default: stacks/Pulumi.<stack>.policy.json)"],
@@ -59,33 +75,35 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: "policy",
     summary: "preview with the policy pack: list violations, fail on mandatory ones; changes nothing",
-    handler: (ctx, flags) => preview(ctx, { policy: true, policyConfig: flags.policyConfig as string | undefined }),
+    handler: (ctx, flags) => commands.preview().preview(ctx, { policy: true, policyConfig: flags.policyConfig as string | undefined }),
     options: [["--policy-config <file>", "policy pack config (default: stacks/Pulumi.<stack>.policy.json)"]],
   },
   {
     name: "drift",
     summary: "has the cloud (refresh preview) or code and config (preview) moved away from state? exit 2 on drift; changes nothing unless --fix",
-    handler: driftCommand,
+    prestart: (raw) => (require("./drift/early-start") as typeof import("./drift/early-start")).EarlyCloudCheck.start(raw),
+    handler: (ctx, flags, early) => commands.drift().driftCommand(ctx, flags, early),
     options: [
       ["--fix <mode>", "revert: put the cloud back to the declared state; accept: take the cloud's values into state (both ask first unless --yes)"],
       ["--markdown <file>", "also write the report as Markdown (PR comment, CI step summary)"],
       ["--junit <file>", "also write JUnit XML: one case per resource, drifted ones failed"],
+      ["--only <question>", "ask one question: cloud (refresh preview: has the cloud moved from state?) or code (preview: have code or config?)"],
     ],
   },
-  { name: "status", summary: "show what the stack runs now, its last update and any rollout in progress; changes nothing", handler: status },
-  { name: "pause", summary: "pause the rollout in progress at its current step", handler: (ctx) => control(ctx, "pause") },
-  { name: "resume", summary: "resume a paused rollout (its current step is analysed again)", handler: (ctx) => control(ctx, "resume") },
+  { name: "status", summary: "show what the stack runs now, its last update and any rollout in progress; changes nothing", handler: (ctx) => commands.status().status(ctx) },
+  { name: "pause", summary: "pause the rollout in progress at its current step", handler: (ctx) => commands.control().control(ctx, "pause") },
+  { name: "resume", summary: "resume a paused rollout (its current step is analysed again)", handler: (ctx) => commands.control().control(ctx, "resume") },
   {
     name: "promote",
     summary: "accept the current step and go on (--full: straight to 100%)",
-    handler: (ctx, flags) => control(ctx, flags.full ? "promote-full" : "promote"),
+    handler: (ctx, flags) => commands.control().control(ctx, flags.full ? "promote-full" : "promote"),
     options: [["--full", "skip every remaining step and shift all traffic to the new release"]],
   },
-  { name: "releases", summary: "list the stack's releases (newest last); changes nothing", handler: (ctx) => releases(ctx) },
+  { name: "releases", summary: "list the stack's releases (newest last); changes nothing", handler: (ctx) => commands.releases().releases(ctx) },
   {
     name: "rollback",
     summary: "re-apply a prior release with the engine (default: the one before the current)",
-    handler: (ctx, flags) => rollback(ctx, { to: flags.to as string | undefined, force: Boolean(flags.force), gradual: Boolean(flags.gradual) }),
+    handler: (ctx, flags) => commands.rollback().rollback(ctx, { to: flags.to as string | undefined, force: Boolean(flags.force), gradual: Boolean(flags.gradual) }),
     confirm: true,
     options: [
       ["--to <release>", "the release to go back to, e.g. rel-3 (see releases)"],
@@ -96,34 +114,36 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: "metrics",
     summary: "delivery metrics: deployment frequency, lead time, change failure rate, time to restore",
-    handler: (ctx, flags) => metrics(ctx, (flags.since as string | undefined) ?? "30d"),
+    handler: (ctx, flags) => commands.releases().metrics(ctx, (flags.since as string | undefined) ?? "30d"),
     options: [["--since <window>", "how far back, e.g. 30d, 12h, 2w (default 30d)"]],
   },
   {
     name: "recover",
     summary: "settle an interrupted update (stale lock, pending operations); --checkpoint puts back a kept state",
-    handler: (ctx, flags) => recover(ctx, { checkpoint: flags.checkpoint as string | undefined }),
+    handler: (ctx, flags) => commands.recover().recover(ctx, { checkpoint: flags.checkpoint as string | undefined }),
     confirm: true,
     options: [["--checkpoint <id>", "restore the state kept before a deploy (an id from `checkpoints`, or latest); state only"]],
   },
-  { name: "checkpoints", summary: "list the state checkpoints kept before deploys; changes nothing", handler: (ctx) => checkpoints(ctx) },
-  { name: "abort", summary: "roll back: all traffic to the stable slot, then the prior release again", handler: (ctx) => control(ctx, "abort"), confirm: true },
+  { name: "checkpoints", summary: "list the state checkpoints kept before deploys; changes nothing", handler: (ctx) => commands.recover().checkpoints(ctx) },
+  { name: "abort", summary: "roll back: all traffic to the stable slot, then the prior release again", handler: (ctx) => commands.control().control(ctx, "abort"), confirm: true },
 ];
 
 /** Stacks whose changes need no confirmation: they only touch this machine. */
 const UNCONFIRMED_STACKS = new Set(["local"]);
 
-const flagsSchema = z.looseObject({
-  stack: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, "must be a stack name: letters, digits, '_', '.', '-', starting with a letter or digit"),
-  json: z.boolean().default(false),
-  yes: z.boolean().default(false),
-  cwd: z.string().default(PROJECT_ROOT),
-});
+/** Built on first use: zod's load is a tenth of a second that a prestart (drift) runs ahead of. */
+function flagsSchema() {
+  const { z } = require("zod") as typeof import("zod");
+  return z.looseObject({
+    stack: z.string().regex(STACK_NAME, STACK_NAME_RULE),
+    json: z.boolean().default(false),
+    yes: z.boolean().default(false),
+    cwd: z.string().default(PROJECT_ROOT),
+  });
+}
 
 function parseFlags(raw: unknown) {
-  const result = flagsSchema.safeParse(raw, { reportInput: true });
+  const result = flagsSchema().safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
   throw new ConfigError(
     result.error.issues.map((issue) => ({
@@ -159,6 +179,9 @@ function reportError(error: unknown, json: boolean): number {
 
 async function runCommand(spec: CommandSpec, rawFlags: unknown): Promise<number> {
   let json = Boolean((rawFlags as { json?: boolean }).json);
+  const early = spec.prestart?.(rawFlags as Record<string, unknown>);
+  // Let the prestart reach its engine process before the rest loads (loading is synchronous).
+  if (early) await new Promise((resolve) => setImmediate(resolve));
   try {
     const flags = parseFlags(rawFlags);
     json = flags.json;
@@ -177,12 +200,14 @@ async function runCommand(spec: CommandSpec, rawFlags: unknown): Promise<number>
       rolloutFlags: rawFlags as RolloutFlags,
       progress: flags.json ? () => {} : (line) => process.stderr.write(line),
     };
-    const result = await spec.handler(ctx, rawFlags as Record<string, unknown>);
+    const result = await spec.handler(ctx, rawFlags as Record<string, unknown>, early);
     if ("report" in result) process.stdout.write(`${flags.json ? renderJson(result.report) : renderText(result.report)}\n`);
     else process.stdout.write(`${flags.json ? JSON.stringify(result.document, null, 2) : result.text}\n`);
     return result.exitCode;
   } catch (error) {
     return reportError(error, json);
+  } finally {
+    early?.cancel();
   }
 }
 

@@ -5,16 +5,12 @@
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import {
-  CommandError,
-  ConcurrentUpdateError,
-  LocalWorkspace,
-  PulumiCommand,
-  StackNotFoundError as SdkStackNotFoundError,
-  type PulumiFn,
-  type Stack,
-} from "@pulumi/pulumi/automation";
+import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { DirectEngineFailure, runDirect, type DirectRunOptions } from "./direct-engine";
 import { EngineError, SecretsError, SetupError, StackLockedError, StackNotFoundError, SwitchyardError } from "./errors";
+
+/** The Automation API, loaded on first use: a command whose engine work is all direct never pays for it. */
+const sdk = () => require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 export const PROJECT_NAME = "switchyard";
@@ -50,15 +46,42 @@ export interface EngineSettings {
   readonly env?: NodeJS.ProcessEnv;
   /** Only open an existing stack (read-only commands); by default a new stack is created. */
   readonly mustExist?: boolean;
+  /**
+   * Select the stack (a CLI process) only when an Automation API operation first needs it. For
+   * commands whose engine work runs direct; a missing stack then fails at the first operation.
+   */
+  readonly deferSelect?: boolean;
 }
 
 /** A stack opened with an inline program, ready for engine operations. */
 export interface OpenedStack {
-  readonly stack: Stack;
   readonly stackName: string;
   readonly workDir: string;
+  /** The stack's whole program. */
+  readonly program: PulumiFn;
   /** Runs an engine operation, turning SDK errors into Switchyard errors with secrets redacted. */
   run<T>(operation: string, action: (stack: Stack) => Promise<T>): Promise<T>;
+  /**
+   * Runs `pulumi <args>` on this stack through the CLI binary alone (direct-engine.ts), errors
+   * classified like `run`'s. For the hot paths where the Automation API's extra calls cost.
+   */
+  direct(operation: string, args: readonly string[], options?: DirectRunOptions): Promise<string>;
+  /**
+   * The program a traffic step runs: it must declare every traffic resource. The whole program
+   * unless the stack was opened with a smaller one (see ProgramScopes).
+   */
+  readonly trafficProgram: PulumiFn;
+}
+
+/**
+ * A program and the part of it that traffic steps need. A stack that composes Switchyard's
+ * components with many resources of its own declares the traffic part, so that a step does not
+ * construct and register the rest: the step is a targeted update, and the engine keeps resources
+ * it was not asked about and the program did not declare.
+ */
+export interface ProgramScopes {
+  readonly full: PulumiFn;
+  readonly traffic: PulumiFn;
 }
 
 /** The backend the engine uses for this environment. */
@@ -114,7 +137,8 @@ export function resolvePassphrase(stackName: string, workDir: string, env: NodeJ
 }
 
 /** Opens (creating when new) a stack whose program runs inline in this process. */
-export async function openStack(settings: EngineSettings, program: PulumiFn): Promise<OpenedStack> {
+export async function openStack(settings: EngineSettings, programs: PulumiFn | ProgramScopes): Promise<OpenedStack> {
+  const { full: program, traffic: trafficProgram } = typeof programs === "function" ? { full: programs, traffic: programs } : programs;
   const toolchain = readToolchain();
   const workDir = settings.workDir ?? PROJECT_ROOT;
   const passphrase = resolvePassphrase(settings.stackName, workDir, settings.env);
@@ -129,19 +153,25 @@ export async function openStack(settings: EngineSettings, program: PulumiFn): Pr
       throw classifyEngineError(error, operation, settings.stackName, redact);
     }
   };
-  const pulumiCommand = await run("finding the Pulumi CLI", () =>
-    PulumiCommand.get({ root: toolchain.pulumiRoot, skipVersionCheck: true }),
-  );
-  const args = { stackName: settings.stackName, projectName: PROJECT_NAME, program };
-  const options = { workDir, pulumiCommand, envVars, pulumiHome: envVars.PULUMI_HOME };
-  const stack = await run("opening", () =>
-    settings.mustExist ? LocalWorkspace.selectStack(args, options) : LocalWorkspace.createOrSelectStack(args, options),
-  );
+  const select = async (): Promise<Stack> => {
+    const { LocalWorkspace, PulumiCommand } = sdk();
+    const pulumiCommand = await PulumiCommand.get({ root: toolchain.pulumiRoot, skipVersionCheck: true });
+    const args = { stackName: settings.stackName, projectName: PROJECT_NAME, program };
+    const options = { workDir, pulumiCommand, envVars, pulumiHome: envVars.PULUMI_HOME };
+    return settings.mustExist ? LocalWorkspace.selectStack(args, options) : LocalWorkspace.createOrSelectStack(args, options);
+  };
+  let selecting: Promise<Stack> | undefined;
+  const stackOf = () => (selecting ??= run("opening", select));
+  // Selecting costs a CLI process; a command whose engine work is all direct never needs it.
+  if (!settings.deferSelect) await stackOf();
+  const direct = { binary: path.join(toolchain.pulumiRoot, "bin", "pulumi"), stackName: settings.stackName, workDir, env: envVars };
   return {
-    stack,
     stackName: settings.stackName,
     workDir,
-    run: (operation, action) => run(operation, action, stack),
+    program,
+    trafficProgram,
+    run: async (operation, action) => run(operation, action, await stackOf()),
+    direct: (operation, args, options) => run(operation, () => runDirect(direct, args, options)),
   };
 }
 
@@ -161,8 +191,14 @@ function engineDetail(error: unknown): string {
 export function classifyEngineError(error: unknown, operation: string, stack: string, redact: (s: string) => string = (s) => s): Error {
   if (error instanceof SwitchyardError) return error;
   const detail = redact(engineDetail(error));
+  if (error instanceof DirectEngineFailure) {
+    // The texts the Automation API itself matches (its errors.ts) for the same two cases.
+    if (/the stack is currently locked by|\[409\] Conflict: Another update is currently in progress/.test(error.stderr)) return new StackLockedError(stack, detail);
+    if (/no stack named.*found/.test(error.stderr)) return new StackNotFoundError(stack);
+    return new EngineError(operation, stack, detail);
+  }
+  const { ConcurrentUpdateError, StackNotFoundError: SdkStackNotFoundError } = sdk();
   if (error instanceof ConcurrentUpdateError) return new StackLockedError(stack, detail);
   if (error instanceof SdkStackNotFoundError) return new StackNotFoundError(stack);
-  if (error instanceof CommandError) return new EngineError(operation, stack, detail);
   return new EngineError(operation, stack, detail);
 }

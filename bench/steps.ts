@@ -7,11 +7,12 @@
  *    (b) the CLI binary alone: `pulumi up --target <urn> --yes --skip-preview` run directly
  *        against the same inline program through `--client` (see support/raw-cli.ts).
  *    The config change is written before each baseline run, untimed.
- * 2. Scale: the same driver step on a ~1,000-resource stack against a ~10-resource stack.
+ * 2. Scale: the same driver step on a ~1,000-resource stack against a ~10-resource stack. The big
+ *    stack declares its traffic scope; the same step with the whole program is reported too.
  */
 import { readLiveWeights } from "../automation/routers/data-plane";
 import { EngineTrafficRouter } from "../automation/routers/engine-router";
-import { programOutputs } from "../automation/report/outputs";
+import { readStackOutputs } from "../automation/report/outputs";
 import { writeStackConfig } from "../automation/stack-file";
 import type { OpenedStack } from "../automation/workspace";
 import type { Weights } from "../components/traffic/weights";
@@ -23,23 +24,26 @@ import { median } from "./support/stats";
 
 export interface DriverStep {
   readonly totalMs: number;
-  /** Time inside OpenedStack.run, by operation ("reading outputs" twice: before and read-back; "traffic step": stack.up). */
-  readonly outputsBeforeMs: number;
+  /** The targeted update inside the step (OpenedStack.direct "traffic step"). */
   readonly engineUpdateMs: number;
-  readonly outputsReadBackMs: number;
-  /** The rest: config write, data-plane read, JS. */
+  /** The rest: config write, data-plane read-back, JS. */
   readonly otherMs: number;
   readonly cli: Record<string, { count: number; ms: number }>;
 }
 
 export interface StackSteps {
   readonly resources: number;
+  /** Deploy of the stack, once, with PULUMI_SKIP_CHECKPOINTS (set-up of the measurement, not a metric). */
   readonly deployMs: number;
   readonly destroyMs?: number;
+  /** Steps of one router, as in a rollout: its first step (which reads the stack's outputs) is the untimed warm-up. */
   readonly driver: readonly DriverStep[];
+  /** Big stack only: steps on the same stack opened without a traffic scope, so each step runs the whole program. */
+  readonly driverWholeProgram?: readonly DriverStep[];
   readonly automationUpMs: readonly number[];
   /** CLI calls inside the baseline stack.up: the `up` process, then the SDK's `stack output` ×2 and `stack history`. */
   readonly automationUpCli?: Record<string, { count: number; ms: number }>;
+  /** `pulumi up --target` through the CLI binary alone, the whole program served. */
   readonly rawCliMs: readonly number[];
 }
 
@@ -53,16 +57,18 @@ export interface StepsResult {
 
 /** An OpenedStack whose engine operations are timed by name. */
 function timedStack(opened: OpenedStack, sink: { op: string; ms: number }[]): OpenedStack {
+  const timed = async <T>(op: string, work: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      sink.push({ op, ms: performance.now() - start });
+    }
+  };
   return {
     ...opened,
-    run: async (op, action) => {
-      const start = performance.now();
-      try {
-        return await opened.run(op, action);
-      } finally {
-        sink.push({ op, ms: performance.now() - start });
-      }
-    },
+    run: (op, action) => timed(op, () => opened.run(op, action)),
+    direct: (op, args, options) => timed(op, () => opened.direct(op, args, options)),
   };
 }
 
@@ -74,19 +80,22 @@ function freshWeights(): Weights {
   return { blue: 100 - green, green };
 }
 
-async function driverStep(opened: OpenedStack): Promise<DriverStep> {
+/** A router as a rollout holds one: the same instance for every step, its engine operations timed. */
+function timedRouter(opened: OpenedStack) {
   const ops: { op: string; ms: number }[] = [];
   const router = new EngineTrafficRouter(timedStack(opened, ops));
-  const { ms, calls } = await recordCli(() => router.setWeights(freshWeights()));
-  const reads = ops.filter((o) => o.op === "reading outputs");
-  const engine = ops.filter((o) => o.op === "traffic step").reduce((a, o) => a + o.ms, 0);
-  const before = reads[0]?.ms ?? 0;
-  const readBack = reads.slice(1).reduce((a, o) => a + o.ms, 0);
-  return { totalMs: ms, outputsBeforeMs: before, engineUpdateMs: engine, outputsReadBackMs: readBack, otherMs: ms - before - engine - readBack, cli: byCommand(calls) };
+  return {
+    async step(): Promise<DriverStep> {
+      ops.length = 0;
+      const { ms, calls } = await recordCli(() => router.setWeights(freshWeights()));
+      const engine = ops.filter((o) => o.op === "traffic step").reduce((a, o) => a + o.ms, 0);
+      return { totalMs: ms, engineUpdateMs: engine, otherMs: ms - engine, cli: byCommand(calls) };
+    },
+  };
 }
 
 async function trafficUrns(opened: OpenedStack): Promise<string[]> {
-  const outputs = programOutputs(await opened.run("reading outputs", (s) => s.outputs())) as { trafficUrns?: string[] };
+  const outputs = (await readStackOutputs(opened)) as { trafficUrns?: string[] };
   if (!outputs.trafficUrns?.length) throw new Error("the bench stack exports no trafficUrns");
   return outputs.trafficUrns;
 }
@@ -101,12 +110,22 @@ async function rawUp(project: BenchProject, extra: number, urns: string[]): Prom
   return (await rawTargetedUp(project, benchProgram(extra), urns)).ms;
 }
 
+/**
+ * Deploys the bench program; the big stack declares its traffic scope (the Switchyard program
+ * alone), as a program composing Switchyard with many resources of its own would.
+ */
 async function deployStack(name: string, extra: number, log: (line: string) => void) {
   const project = await createBenchProject(name);
-  const opened = await project.open(benchProgram(extra));
+  const opened = await project.open({ full: benchProgram(extra), traffic: benchProgram(0) });
   log(`  deploying ${name}: the local environment + ${extra} no-op resources ...`);
   const started = performance.now();
-  await opened.run("deploy", (s) => s.up());
+  // Set-up only: without intermediate checkpoints 1,000 creates take seconds, not minutes.
+  process.env.PULUMI_SKIP_CHECKPOINTS = "true";
+  try {
+    await opened.run("deploy", (s) => s.up({ parallel: 32 }));
+  } finally {
+    delete process.env.PULUMI_SKIP_CHECKPOINTS;
+  }
   const deployMs = performance.now() - started;
   const state = await opened.run("export", (s) => s.exportStack());
   const resources = (state.deployment as { resources?: unknown[] }).resources?.length ?? Number.NaN;
@@ -119,15 +138,16 @@ async function smallStack(reps: number, log: (line: string) => void): Promise<{ 
   const extra = 10 - BASE_RESOURCES;
   const { project, opened, deployMs, resources } = await deployStack("steps-10", extra, log);
   const urns = await trafficUrns(opened);
-  // Warm-up, untimed: the first update of a process pays for plugin start-up and module loading.
-  await driverStep(opened);
+  const router = timedRouter(opened);
+  // Warm-up, untimed: the router's first step reads the stack's outputs, and the first update of a process pays for module loading.
+  await router.step();
   await rawUp(project, extra, urns);
   const driver: DriverStep[] = [];
   const auto: number[] = [];
   const raw: number[] = [];
   let autoCli: CliCall[] = [];
   for (let i = 0; i < reps; i++) {
-    driver.push(await driverStep(opened));
+    driver.push(await router.step());
     const a = await automationUp(project, opened, urns);
     auto.push(a.ms);
     autoCli = a.calls;
@@ -141,19 +161,32 @@ async function bigStack(extra: number, reps: number, log: (line: string) => void
   const { project, opened, deployMs, resources } = await deployStack("steps-1000", extra, log);
   try {
     const urns = await trafficUrns(opened);
-    await driverStep(opened);
+    const scoped = timedRouter(opened);
+    const whole = timedRouter(await project.open(benchProgram(extra)));
+    await scoped.step();
+    await whole.step();
     const driver: DriverStep[] = [];
+    const driverWholeProgram: DriverStep[] = [];
     const auto: number[] = [];
+    const raw: number[] = [];
     let autoCli: CliCall[] = [];
     for (let i = 0; i < reps; i++) {
-      driver.push(await driverStep(opened));
+      driver.push(await scoped.step());
+      driverWholeProgram.push(await whole.step());
       const a = await automationUp(project, opened, urns);
       auto.push(a.ms);
       autoCli = a.calls;
-      log(`  rep ${i + 1}/${reps}: driver step ${Math.round(driver.at(-1)!.totalMs)} ms, Automation API up ${Math.round(a.ms)} ms`);
+      raw.push(await rawUp(project, extra, urns));
+      log(
+        `  rep ${i + 1}/${reps}: driver step ${Math.round(driver.at(-1)!.totalMs)} ms (whole program: ${Math.round(driverWholeProgram.at(-1)!.totalMs)} ms), ` +
+          `Automation API up ${Math.round(a.ms)} ms, raw CLI up ${Math.round(raw.at(-1)!)} ms`,
+      );
     }
+    const state = await opened.run("export", (s) => s.exportStack());
+    const kept = (state.deployment as { resources?: unknown[] }).resources?.length ?? 0;
+    if (kept !== resources) throw new Error(`the big stack holds ${kept} resources after the steps, ${resources} before`);
     const destroyMs = await destroyLocalThenRemove(opened, log);
-    return { resources, deployMs, destroyMs, driver, automationUpMs: auto, automationUpCli: byCommand(autoCli), rawCliMs: [] };
+    return { resources, deployMs, destroyMs, driver, driverWholeProgram, automationUpMs: auto, automationUpCli: byCommand(autoCli), rawCliMs: raw };
   } finally {
     await project.cleanup().catch(() => undefined);
   }
@@ -178,7 +211,7 @@ async function destroyLocalThenRemove(opened: OpenedStack, log: (line: string) =
 
 /** The pieces of the driver's step that are not engine operations, timed alone on the small stack. */
 async function sideCosts(project: BenchProject, opened: OpenedStack, reps: number) {
-  const outputs = programOutputs(await opened.run("reading outputs", (s) => s.outputs())) as Parameters<typeof readLiveWeights>[0];
+  const outputs = (await readStackOutputs(opened)) as Parameters<typeof readLiveWeights>[0];
   const live = (await readLiveWeights(outputs))!;
   const configWriteMs: number[] = [];
   const dataPlaneReadMs: number[] = [];

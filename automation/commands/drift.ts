@@ -4,11 +4,12 @@
  * nothing drifted, 2 when something did. `--fix revert|accept` remediates after confirmation.
  */
 import { effectiveTraffic } from "../../stacks/config";
-import { switchyardProgram } from "../../stacks/program";
+import { deferredSwitchyardProgram } from "../../stacks/deferred-program";
 import { checkDrift } from "../drift/check";
+import { EarlyCloudCheck } from "../drift/early-start";
 import { loadDriftStackConfig } from "../drift/config";
 import { accept, FIX_MODES, revert, type FixMode, type FixOutcome } from "../drift/fix";
-import type { DriftReport, DriftStatus } from "../drift/model";
+import type { DriftReport, DriftStatus, Question } from "../drift/model";
 import { writeReportFiles } from "../drift/outputs";
 import { askYesNo } from "../drift/prompt";
 import { buildDriftReport } from "../drift/report";
@@ -17,7 +18,7 @@ import { ConfigError, RolloutInProgressError } from "../errors";
 import type { ExitCode } from "../exit-codes";
 import { renderDriftText } from "../drift/render-text";
 import type { ListingResult } from "./releases";
-import { programOutputs } from "../report/outputs";
+import { readStackOutputs } from "../report/outputs";
 import { isActive, ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
 import { UnsupportedBackendError } from "../store/document-store";
 import { openDocumentStore } from "../store/open-store";
@@ -31,10 +32,14 @@ export interface DriftFlags {
   readonly markdown?: string;
   /** Write JUnit XML here: one case per resource, drifted ones failed. */
   readonly junit?: string;
+  /** Ask one question only: `cloud` (refresh preview) or `code` (preview). */
+  readonly only?: string;
   /** Asks before a fix; the terminal by default. Tests inject an answer. */
   readonly confirm?: (question: string) => Promise<boolean>;
   /** The clock for ignore-rule expiry. */
   readonly now?: Date;
+  /** The cloud question, asked while the command line was still being read (early-start.ts). */
+  readonly early?: EarlyCloudCheck;
 }
 
 export interface DriftResult {
@@ -46,6 +51,14 @@ function fixMode(value: unknown): FixMode | undefined {
   if (value === undefined || value === false) return undefined;
   if (FIX_MODES.includes(value as FixMode)) return value as FixMode;
   throw new ConfigError([{ path: "--fix", message: `must be ${FIX_MODES.join(" or ")}`, value: JSON.stringify(value), fix: "use --fix revert (cloud back to code) or --fix accept (state takes the cloud's values)" }], "command line");
+}
+
+const QUESTIONS: readonly Question[] = ["cloud", "code"];
+
+function questionsOf(only: unknown): readonly Question[] {
+  if (only === undefined || only === false) return QUESTIONS;
+  if (QUESTIONS.includes(only as Question)) return [only as Question];
+  throw new ConfigError([{ path: "--only", message: "must be cloud or code", value: JSON.stringify(only), fix: "use --only cloud (has the cloud moved from state?) or --only code (have code or config?), or leave it out for both" }], "command line");
 }
 
 /** The rollout record, when the backend can hold one; drift works on every backend. */
@@ -61,15 +74,21 @@ async function readRollout(stack: string): Promise<RolloutRecord | undefined> {
 export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promise<DriftResult> {
   const started = Date.now();
   const mode = fixMode(flags.fix);
+  const questions = questionsOf(flags.only);
+  // A fix acts on drift in the cloud: it needs the cloud question answered.
+  if (mode && !questions.includes("cloud")) {
+    throw new ConfigError([{ path: "--only", message: "--fix needs the cloud question", value: JSON.stringify(flags.only), fix: "drop --only code when using --fix" }], "command line");
+  }
   const { config, drift: driftConfig } = loadDriftStackConfig(ctx.stack, ctx.workDir);
-  const opened = await openStack({ stackName: ctx.stack, workDir: ctx.workDir, mustExist: true }, switchyardProgram);
-  const [outputs, record] = await Promise.all([
-    opened.run("reading outputs", (stack) => stack.outputs()).then(programOutputs),
-    readRollout(ctx.stack),
-  ]);
+  // Every engine call of a check runs direct, so the stack is never selected unless a fix runs.
+  const early = questions.includes("cloud") ? flags.early?.for(ctx.stack, ctx.workDir) : undefined;
+  const opened = await (early?.opened ?? openStack({ stackName: ctx.stack, workDir: ctx.workDir, mustExist: true, deferSelect: true }, deferredSwitchyardProgram));
+  const record = await readRollout(ctx.stack);
+  // The traffic resources' URNs matter only to a rollout in progress and to `--fix accept`.
+  const outputs = isActive(record) || mode === "accept" ? await readStackOutputs(opened) : {};
   const trafficUrns = Array.isArray(outputs.trafficUrns) ? (outputs.trafficUrns as string[]) : [];
   const rollout = rolloutContext(record, trafficUrns);
-  const { items, resources } = await checkDrift(opened, { rules: driftConfig.ignore, rollout, now: flags.now, progress: ctx.progress });
+  const { items, resources } = await checkDrift(opened, { questions, cloud: early?.answer, rules: driftConfig.ignore, rollout, now: flags.now, progress: ctx.progress });
 
   let outcome: FixOutcome | undefined;
   let status: DriftStatus | undefined;
@@ -85,14 +104,14 @@ export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promis
   } else if (mode) {
     outcome = { view: { mode, applied: false, targets: [], follow_up: [`nothing drifted: nothing to ${mode}`] }, confirmed: true };
   }
-  const report = buildDriftReport({ stack: ctx.stack, startedAt: started, items, resources, rollout, fix: outcome?.view, status });
+  const report = buildDriftReport({ stack: ctx.stack, startedAt: started, items, resources, questions, rollout, fix: outcome?.view, status });
   writeReportFiles(report, { markdown: flags.markdown, junit: flags.junit });
   return { report, exitCode: report.summary.exit_code as ExitCode };
 }
 
 /** `drift` as the CLI runs it: the report as a document (--json) or as the table. */
-export async function driftCommand(ctx: CommandContext, flags: Readonly<Record<string, unknown>>): Promise<ListingResult> {
+export async function driftCommand(ctx: CommandContext, flags: Readonly<Record<string, unknown>>, early?: unknown): Promise<ListingResult> {
   const text = (key: string) => (typeof flags[key] === "string" ? (flags[key] as string) : undefined);
-  const { report, exitCode } = await drift(ctx, { fix: text("fix"), markdown: text("markdown"), junit: text("junit") });
+  const { report, exitCode } = await drift(ctx, { fix: text("fix"), markdown: text("markdown"), junit: text("junit"), only: text("only"), early: early instanceof EarlyCloudCheck ? early : undefined });
   return { document: report, text: renderDriftText(report), exitCode };
 }

@@ -2,7 +2,8 @@
  * The two engine questions, kept apart: a read-only refresh preview (has the cloud moved away
  * from state?) and a preview of the program (have code or config moved away from state?).
  * Neither writes state. They run side by side: both only read the backend, and neither holds
- * the stack's lock.
+ * the stack's lock. Both run through the CLI alone (direct-engine.ts): the Automation API would
+ * select the stack and tail the event log by polling, which costs seconds on a large stack.
  */
 import type { OpenedStack } from "../workspace";
 import { ObservationCollector } from "./collect";
@@ -18,26 +19,47 @@ export interface DetectOptions {
   /** Default both; `["cloud"]` is what `pulumi refresh --preview-only` answers. */
   readonly questions?: readonly Question[];
   readonly progress?: (line: string) => void;
+  /** The cloud question, already asked (see early-start.ts). */
+  readonly cloud?: Promise<ObservationCollector>;
+}
+
+/**
+ * Reads run 32 at a time (the engine's default is 4 per CPU, sized for writes): a refresh only
+ * reads, each read is independent, and providers back off when a cloud API throttles.
+ */
+const READ_PARALLELISM = 32;
+
+/** Has the cloud moved away from state? A read-only refresh; stops the engine when `signal` aborts. */
+export async function askCloud(opened: OpenedStack, signal?: AbortSignal): Promise<ObservationCollector> {
+  const cloud = new ObservationCollector("cloud");
+  const args = ["refresh", "--preview-only", "--parallel", String(READ_PARALLELISM)];
+  await opened.direct("refresh preview", args, { onEvent: cloud.onEvent, eventKinds: ["resOutputsEvent"], signal });
+  return cloud;
+}
+
+/** Have code or config moved away from state? A preview of the program. */
+export async function askCode(opened: OpenedStack): Promise<ObservationCollector> {
+  const code = new ObservationCollector("code");
+  await opened.direct("preview", ["preview"], { program: opened.program, onEvent: code.onEvent, eventKinds: ["resourcePreEvent"] });
+  return code;
 }
 
 export async function detect(opened: OpenedStack, options: DetectOptions = {}): Promise<Detection> {
   const questions = options.questions ?? ["cloud", "code"];
   const progress = options.progress ?? (() => {});
-  const cloud = new ObservationCollector("cloud");
-  const code = new ObservationCollector("code");
-  const runs: Promise<unknown>[] = [];
+  const runs: Promise<ObservationCollector>[] = [];
   if (questions.includes("cloud")) {
     progress(`drift: reading the cloud against state (refresh preview)\n`);
-    runs.push(opened.run("refresh preview", (stack) => stack.previewRefresh({ onEvent: cloud.onEvent })));
+    runs.push(options.cloud ?? askCloud(opened));
   }
   if (questions.includes("code")) {
     progress(`drift: comparing code and config with state (preview)\n`);
-    runs.push(opened.run("preview", (stack) => stack.preview({ onEvent: code.onEvent })));
+    runs.push(askCode(opened));
   }
   // Wait for both before failing, so no engine process outlives the command.
   const settled = await Promise.allSettled(runs);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
-  const resources = questions.includes("cloud") ? cloud.resources() : code.resources();
-  return { observations: [...cloud.observations(), ...code.observations()], resources };
+  const answers = settled.map((r) => (r as PromiseFulfilledResult<ObservationCollector>).value);
+  return { observations: answers.flatMap((a) => a.observations()), resources: answers[0]!.resources() };
 }

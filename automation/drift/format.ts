@@ -39,6 +39,14 @@ export function itemWords(item: DriftItem): ItemWords {
 }
 
 /** The one-line account of a whole report, shared by the table and the Markdown. */
+/** Said when a check answered one question only, so nobody reads "0 drifted" as the whole answer. */
+export function scopeNote(questions: readonly string[]): string | undefined {
+  if (questions.length !== 1) return undefined;
+  return questions[0] === "cloud"
+    ? "only the cloud was checked against state (--only cloud): code and config were not previewed"
+    : "only code and config were checked against state (--only code): the cloud was not read";
+}
+
 export function countsLine(counts: Readonly<Record<string, number>>, checked: number): string {
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   return [

@@ -81,6 +81,8 @@ export interface DriftReport {
     readonly started_at: string;
     readonly duration_seconds: number;
     readonly resources_checked: number;
+    /** What was asked: "cloud" (refresh preview), "code" (preview), or both. */
+    readonly questions: readonly Question[];
     readonly counts: Readonly<Record<ChangeClass, number>>;
     readonly exit_code: number;
   };

@@ -3,7 +3,7 @@
  * naming the stack, so that a workflow can find and update its own comment instead of adding one
  * per run.
  */
-import { countsLine, itemWords } from "./format";
+import { countsLine, itemWords, scopeNote } from "./format";
 import { CHANGE_CLASSES, type ChangeClass, type DriftReport } from "./model";
 
 export const markdownMarker = (stack: string) => `<!-- switchyard-drift:${stack.replace(/[^A-Za-z0-9_.-]/g, "_")} -->`;
@@ -32,6 +32,8 @@ export function renderDriftMarkdown(report: DriftReport): string {
   const s = report.summary;
   const verdict = s.counts.drift > 0 ? ":warning: drift found" : ":white_check_mark: no drift";
   const lines = [markdownMarker(s.stack), `### Switchyard drift: \`${cell(s.stack)}\` — ${verdict}`, "", `${countsLine(s.counts, s.resources_checked)}; status **${s.status}**, exit ${s.exit_code}.`];
+  const scope = scopeNote(s.questions);
+  if (scope) lines.push("", `_${cell(scope)}_`);
   if (report.rollout) lines.push("", `Rollout \`${cell(report.rollout.id)}\` is ${report.rollout.status} (blue ${report.rollout.weights.blue}% / green ${report.rollout.weights.green}%).`);
   for (const cls of CHANGE_CLASSES) {
     const items = report.items.filter((item) => item.class === cls);

@@ -1,5 +1,5 @@
 /** The terminal table of a drift report. */
-import { countsLine, itemWords, type ItemWords } from "./format";
+import { countsLine, itemWords, scopeNote, type ItemWords } from "./format";
 import type { DriftReport } from "./model";
 
 const COLUMNS: readonly (readonly [keyof ItemWords, string])[] = [
@@ -20,6 +20,8 @@ export function table(rows: readonly ItemWords[]): string[] {
 export function renderDriftText(report: DriftReport): string {
   const s = report.summary;
   const lines = [`drift ${s.stack}: ${s.status} in ${s.duration_seconds.toFixed(1)} s`, `  ${countsLine(s.counts, s.resources_checked)}`];
+  const scope = scopeNote(s.questions);
+  if (scope) lines.push(`  ${scope}`);
   if (report.rollout) lines.push(`  rollout ${report.rollout.id} is ${report.rollout.status} at blue ${report.rollout.weights.blue}% / green ${report.rollout.weights.green}%: its weights are expected`);
   if (report.items.length) lines.push("", ...table(report.items.map(itemWords)).map((l) => `  ${l}`));
   if (report.fix) {

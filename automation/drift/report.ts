@@ -1,6 +1,6 @@
 /** Builds the drift report and its exit code from classified items. */
 import { ExitCode } from "../exit-codes";
-import { countByClass, type CheckedResource, type DriftItem, type DriftReport, type DriftStatus, type FixView } from "./model";
+import { countByClass, type CheckedResource, type DriftItem, type DriftReport, type DriftStatus, type FixView, type Question } from "./model";
 import type { RolloutContext } from "./rollout-context";
 
 export interface DriftReportInput {
@@ -8,6 +8,8 @@ export interface DriftReportInput {
   readonly startedAt: number;
   readonly items: readonly DriftItem[];
   readonly resources: readonly CheckedResource[];
+  /** Both unless the check was limited (`--only`). */
+  readonly questions?: readonly Question[];
   readonly rollout?: RolloutContext;
   readonly fix?: FixView;
   /** Set when a fix ran or was declined; otherwise it follows from the items. */
@@ -47,6 +49,7 @@ export function buildDriftReport(input: DriftReportInput): DriftReport {
       started_at: new Date(input.startedAt).toISOString(),
       duration_seconds: Math.round((now - input.startedAt) / 100) / 10,
       resources_checked: input.resources.length,
+      questions: input.questions ?? ["cloud", "code"],
       counts: countByClass(input.items),
       exit_code: exitCode,
     },

@@ -10,7 +10,7 @@ import { runAnalysis } from "../analysis/run";
 import type { AnalysisContext } from "../analysis/types";
 import type { CommandContext } from "../commands/context";
 import { loadStackConfig } from "../config";
-import { programOutputs } from "../report/outputs";
+import { readStackOutputs } from "../report/outputs";
 import { EngineTrafficRouter } from "../routers/engine-router";
 import { readStackConfigValues, writeStackConfig } from "../stack-file";
 import { applyRolloutFlags, hasRolloutFlags } from "./overrides";
@@ -59,7 +59,7 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
   const engine = opened ?? (await openEngine());
   const store = openDocumentStore(engineBackendUrl(), PROJECT_NAME, ctx.stack);
   const router = new EngineTrafficRouter(engine, ctx.progress);
-  const outputs = async () => programOutputs(await engine.run("reading outputs", (stack) => stack.outputs())) as StackOutputs;
+  const outputs = async () => (await readStackOutputs(engine)) as StackOutputs;
 
   const applyAll = async ({ refresh = false } = {}) => {
     const actions: string[] = [];

@@ -1,16 +1,18 @@
 /**
  * The one router: weights go into stack config, then a targeted update of the traffic resources
  * applies them, then the data plane is read back. It never calls a cloud API to change what
- * Pulumi owns.
+ * Pulumi owns. The update runs through the CLI alone (direct-engine.ts): the data-plane read-back
+ * is the step's check, so the Automation API's output and history reads after it are not needed.
  */
 import type { Weights } from "../../components/traffic/weights";
 import { SwitchyardError } from "../errors";
-import { programOutputs } from "../report/outputs";
+import { readStackOutputs } from "../report/outputs";
 import type { StackOutputs } from "../rollout/session";
 import { withStaleLockRemoved } from "../recovery/recover";
 import { writeStackConfig } from "../stack-file";
 import type { OpenedStack } from "../workspace";
 import { readLiveWeights } from "./data-plane";
+import { guardedTrafficProgram } from "./traffic-program";
 import type { TrafficRouter } from "./types";
 
 export class WeightVerificationError extends SwitchyardError {
@@ -28,6 +30,16 @@ export class MissingTrafficUrnsError extends SwitchyardError {
   }
 }
 
+/**
+ * A step writes state once, at its end, instead of around each resource it touches: on a
+ * 1,000-resource stack every write re-serializes the whole state (half of a step's engine time,
+ * measured). What the skipped writes would record is already recorded first: the rollout record
+ * says "shifting to these weights" before the step, a resumed or aborted rollout re-applies its
+ * weights (an idempotent update), and the data-plane read-back checks them. Only steps run so;
+ * deploys and rollbacks of a release keep every checkpoint.
+ */
+const STEP_ENGINE_ENV = { PULUMI_SKIP_CHECKPOINTS: "true" };
+
 export class EngineTrafficRouter implements TrafficRouter {
   readonly type = "engine";
 
@@ -37,7 +49,7 @@ export class EngineTrafficRouter implements TrafficRouter {
   ) {}
 
   private async outputs() {
-    return programOutputs(await this.opened.run("reading outputs", (stack) => stack.outputs())) as StackOutputs & { trafficUrns?: string[] };
+    return (await readStackOutputs(this.opened)) as StackOutputs & { trafficUrns?: string[] };
   }
 
   /** Outputs naming the traffic resources and the data plane; they do not change during a rollout. */
@@ -53,7 +65,9 @@ export class EngineTrafficRouter implements TrafficRouter {
     }
     writeStackConfig(this.opened.workDir, this.opened.stackName, { traffic: { blue: weights.blue, green: weights.green } });
     const actions: string[] = [];
-    await withStaleLockRemoved(this.opened, () => this.opened.run("traffic step", (stack) => stack.up({ target: urns, onOutput: this.progress })), actions);
+    const program = guardedTrafficProgram(this.opened.trafficProgram, urns);
+    const args = ["up", "--yes", "--skip-preview", ...urns.flatMap((urn) => ["--target", urn])];
+    await withStaleLockRemoved(this.opened, () => this.opened.direct("traffic step", args, { program, onOutput: this.progress, env: STEP_ENGINE_ENV }), actions);
     for (const action of actions) this.progress(`recovery: ${action}\n`);
     const live = await readLiveWeights(outputs);
     if (!live) return undefined;

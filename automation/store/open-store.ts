@@ -2,8 +2,10 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { UnsupportedBackendError, type DocumentStore } from "./document-store";
 import { FileDocumentStore } from "./file-store";
-import { PostgresDocumentStore } from "./postgres-store";
-import { S3DocumentStore } from "./s3-store";
+
+// The S3 and PostgreSQL clients load only for their backends: each costs start-up time.
+const s3Store = () => (require("./s3-store") as typeof import("./s3-store")).S3DocumentStore;
+const postgresStore = () => (require("./postgres-store") as typeof import("./postgres-store")).PostgresDocumentStore;
 
 /** Backends the engine supports that cannot hold Switchyard's records yet, and why. */
 const NOT_YET: Readonly<Record<string, string>> = {
@@ -36,11 +38,11 @@ export function openDocumentStore(backendUrl: string, project: string, stack: st
     case "file:":
       return new FileDocumentStore(path.join(fileURLToPath(url), ".switchyard", project, stack));
     case "s3:":
-      return S3DocumentStore.fromUrl(backendUrl, project, stack, env);
+      return s3Store().fromUrl(backendUrl, project, stack, env);
     // The engine itself only accepts postgres://; postgresql:// is the same database to libpq.
     case "postgres:":
     case "postgresql:":
-      return new PostgresDocumentStore(backendUrl, project, stack, env);
+      return new (postgresStore())(backendUrl, project, stack, env);
     default: {
       const reason = NOT_YET[url.protocol];
       throw reason ? new RecordsNotSupportedError(backendUrl, reason) : new UnsupportedBackendError(backendUrl);

@@ -24,7 +24,7 @@ export interface DriverLine {
 async function main(): Promise<void> {
   const [workDir, stackName, count, mode] = process.argv.slice(2);
   const started = performance.now();
-  const opened = await openStack({ stackName: stackName!, workDir: workDir!, mustExist: true }, noopProgram(Number(count)));
+  const opened = await openStack({ stackName: stackName!, workDir: workDir!, mustExist: true, deferSelect: true }, noopProgram(Number(count)));
   const { items, resources } = await checkDrift(opened, { questions: mode === "cloud" ? ["cloud"] : ["cloud", "code"] });
   const report = buildDriftReport({ stack: stackName!, startedAt: Date.now(), items, resources });
   const rendered = [renderDriftText(report), renderDriftJson(report), renderDriftMarkdown(report), renderDriftJunit(report)];

@@ -1,9 +1,11 @@
 /**
- * Timing without touching the code under test: wraps the Automation API's PulumiCommand.run
- * (every CLI process the SDK starts) and, on request, methods of driver classes, in this process
- * only. Nothing in automation/ is modified.
+ * Timing without touching the code under test: observes every `pulumi` process this process
+ * spawns (the Automation API's through execa, the driver's direct runs through direct-engine.ts;
+ * both call child_process.spawn at call time) and, on request, methods of driver classes, in
+ * this process only. Nothing in automation/ is modified.
  */
-import { PulumiCommand } from "@pulumi/pulumi/automation";
+import childProcess, { type ChildProcess } from "node:child_process";
+import * as path from "node:path";
 
 export interface CliCall {
   /** e.g. "up --target", "up", "stack output", "stack history", "config ...". */
@@ -21,20 +23,21 @@ function describe(args: readonly string[]): string {
   return args.includes("--target") ? `${head} --target` : head;
 }
 
-/** Records every CLI invocation the Automation API makes from now on. */
+/** Records every `pulumi` process started from now on, timed from spawn to close. */
 export function installCliRecorder(): void {
   if (installed) return;
   installed = true;
-  const proto = PulumiCommand.prototype as unknown as { run: (this: unknown, args: string[], ...rest: unknown[]) => Promise<unknown> };
-  const original = proto.run;
-  proto.run = async function (this: unknown, args: string[], ...rest: unknown[]) {
-    const start = performance.now();
-    try {
-      return await original.call(this, args, ...rest);
-    } finally {
-      calls.push({ command: describe(args), start, ms: performance.now() - start });
+  const original = childProcess.spawn;
+  const patched = function (this: unknown, command: string, ...rest: unknown[]): ChildProcess {
+    const child = (original as (...a: unknown[]) => ChildProcess).call(this, command, ...rest);
+    if (path.basename(command) === "pulumi") {
+      const args = (Array.isArray(rest[0]) ? rest[0] : []) as string[];
+      const start = performance.now();
+      child.once("close", () => calls.push({ command: describe(args), start, ms: performance.now() - start }));
     }
+    return child;
   };
+  (childProcess as { spawn: unknown }).spawn = patched;
 }
 
 /** CLI calls made while `fn` ran. */

@@ -6,7 +6,7 @@
 import { existsSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { openStack, PROJECT_NAME, type OpenedStack } from "../../automation/workspace";
+import { openStack, PROJECT_NAME, type OpenedStack, type ProgramScopes } from "../../automation/workspace";
 import type { StackConfigInput } from "../../stacks/config";
 import { createTestProject } from "../../test/support/project";
 import { benchProgram } from "./program";
@@ -19,7 +19,7 @@ export interface BenchProject {
   readonly env: NodeJS.ProcessEnv;
   readonly ports: { listen: number; blue: number; green: number };
   writeConfig(overrides?: Partial<StackConfigInput>): void;
-  open(program: PulumiFn): Promise<OpenedStack>;
+  open(program: PulumiFn | ProgramScopes): Promise<OpenedStack>;
   /** Runs `fn` with this project's backend and passphrase in process.env (for code that reads them there). */
   withProcessEnv<T>(fn: () => Promise<T>): Promise<T>;
   /** Destroys the stack if it was deployed, then removes the temp dirs. Returns the destroy time in ms. */

@@ -21,7 +21,7 @@ describe("e2e: recovery after SIGKILL", function () {
   });
 
   async function state() {
-    const outputs = await (await project.open()).stack.outputs();
+    const outputs = await (await project.open()).run("outputs", (s) => s.outputs());
     return { live: await project.liveWeights(), recorded: outputs.weights!.value };
   }
 

@@ -27,7 +27,7 @@ describe("e2e: releases, rollback and delivery metrics", function () {
   }
 
   async function live() {
-    const outputs = await (await project.open()).stack.outputs();
+    const outputs = await (await project.open()).run("outputs", (s) => s.outputs());
     return { weights: await project.liveWeights(), versions: { blue: outputs.slots!.value.blue.version, green: outputs.slots!.value.green.version } };
   }
 

@@ -71,7 +71,7 @@ describe("e2e: progressive rollout on the local target under load", function () 
     assert.equal(report.steps[0].analysis.phase, "Failed");
     assert.deepEqual(await project.liveWeights(), { blue: 100, green: 0 });
     // The prior release is applied again: green back on 1.0.0, config restored.
-    const outputs = await (await project.open()).stack.outputs();
+    const outputs = await (await project.open()).run("outputs", (s) => s.outputs());
     assert.equal(outputs.slots!.value.green.version, "1.0.0");
     // Only the canary's share (20%) saw the bad release, which fails half of it: about 10%.
     const failedShare = traffic.failed / traffic.total;

@@ -130,7 +130,7 @@ function release(slot: "blue" | "green", version: string, other: string, bake: s
 
 /** What must survive any race: every resource, by URN and type, and no operation left pending. */
 async function stateShape(project: TestProject) {
-  const state = await (await project.open()).stack.exportStack();
+  const state = await (await project.open()).run("export", (s) => s.exportStack());
   const resources = (state.deployment.resources ?? []) as { urn: string; type: string }[];
   return {
     urns: resources.map((r) => `${r.type} ${r.urn}`).sort(),
@@ -228,7 +228,7 @@ for (const backend of [s3, postgres]) {
 
       const after = await stateShape(project);
       assert.deepEqual(after, before, "every resource is still in the state, none pending");
-      const outputs = await (await project.open()).stack.outputs();
+      const outputs = await (await project.open()).run("outputs", (s) => s.outputs());
       assert.equal(outputs.slots!.value.blue.version, "3.0.0", "the winner's release is what the state holds");
       assert.deepEqual(outputs.weights!.value, { blue: 100, green: 0 });
     });

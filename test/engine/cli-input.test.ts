@@ -17,7 +17,7 @@ describe("engine: bad input changes nothing", function () {
     project = await createTestProject("engine-input");
     const deployed = await project.cli("deploy", "--json");
     assert.equal(deployed.code, 0, deployed.stderr);
-    const outputs = await (await project.open()).stack.outputs();
+    const outputs = await (await project.open()).run("outputs", (s) => s.outputs());
     socket = outputs.trafficSocket!.value;
     backend = outputs.trafficBackend!.value;
   });
@@ -27,8 +27,8 @@ describe("engine: bad input changes nothing", function () {
 
   async function snapshot() {
     const opened = await project.open();
-    const state = await opened.stack.exportStack();
-    const history = await opened.stack.history();
+    const state = await opened.run("export", (s) => s.exportStack());
+    const history = await opened.run("history", (s) => s.history());
     return { resources: JSON.stringify(state.deployment.resources), updates: history.length, servers: await readServers(socket, backend, ["blue", "green"]) };
   }
 

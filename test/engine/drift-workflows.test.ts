@@ -118,7 +118,7 @@ describe("CI workflows", function () {
     });
 
     it("drift-check.sh exits 2 on drift, the JUnit case of the drifted resource failed", async () => {
-      const outputs = await (await project.open()).stack.outputs();
+      const outputs = await (await project.open()).run("outputs", (s) => s.outputs());
       await setWeight(outputs.trafficSocket!.value, outputs.trafficBackend!.value, "green", 25);
       const result = driftCheck();
       assert.equal(result.status, 2, result.stderr);

@@ -46,7 +46,7 @@ describe("engine: drift on the local target", function () {
     }
     const deployed = await project.cli("deploy", "--json");
     assert.equal(deployed.code, 0, deployed.stderr);
-    const outputs = await (await project.open()).stack.outputs();
+    const outputs = await (await project.open()).run("outputs", (s) => s.outputs());
     socket = outputs.trafficSocket!.value;
     backend = outputs.trafficBackend!.value;
   });
@@ -151,7 +151,7 @@ describe("engine: drift on the local target", function () {
   });
 
   it("a killed workload is a resource deleted outside Pulumi; revert starts it again", async () => {
-    const state = await (await project.open()).stack.exportStack();
+    const state = await (await project.open()).run("export", (s) => s.exportStack());
     const green = state.deployment.resources.find((r: { type: string; outputs?: { slot?: string } }) => r.type === "pulumi-nodejs:dynamic/local:Workload" && r.outputs?.slot === "green");
     const marker = workloadMarker({ service: "hello", slot: "green", port: project.ports.green });
     process.kill(green.outputs.pid, "SIGKILL");

@@ -35,7 +35,7 @@ async function previewRefreshOps(project: TestProject): Promise<Record<string, s
 
 async function workloadPid(project: TestProject, slot: string): Promise<number> {
   const opened = await project.open();
-  const state = await opened.stack.exportStack();
+  const state = await opened.run("export", (s) => s.exportStack());
   const workload = state.deployment.resources.find((r: { type: string; outputs?: { slot?: string } }) => r.type === "pulumi-nodejs:dynamic/local:Workload" && r.outputs?.slot === slot);
   return workload.outputs.pid;
 }
@@ -58,7 +58,7 @@ describe("engine: local target", function () {
     const report = JSON.parse(result.stdout);
     assert.equal(report.summary.status, "success");
     assert.deepEqual(report.environments.map((e: { traffic_percentage: number }) => e.traffic_percentage), [100, 0]);
-    outputs = (await (await project.open()).stack.outputs()) as unknown as Outputs;
+    outputs = (await (await project.open()).run("outputs", (s) => s.outputs())) as unknown as Outputs;
     outputs = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, (v as { value: unknown }).value])) as unknown as Outputs;
     for (let i = 0; i < 5; i++) {
       const res = await httpGet(`${outputs.endpoint}/`);
@@ -98,7 +98,7 @@ describe("engine: local target", function () {
 
   it("destroy leaves no process behind", async () => {
     const opened = await project.open();
-    const state = await opened.stack.exportStack();
+    const state = await opened.run("export", (s) => s.exportStack());
     const pids = state.deployment.resources
       .filter((r: { outputs?: { pid?: number } }) => r.outputs?.pid)
       .map((r: { outputs: { pid: number; configPath?: string; service: string; slot?: string; port?: number } }) => ({

@@ -128,7 +128,7 @@ export async function createTestProject(name: string, options: TestProjectOption
       return startCli([...args, "--stack", stackName, "--cwd", workDir], env);
     },
     async liveWeights() {
-      const outputs = await (await project.open()).stack.outputs();
+      const outputs = await (await project.open()).run("outputs", (s) => s.outputs());
       const servers = await readServers(outputs.trafficSocket!.value, outputs.trafficBackend!.value, ["blue", "green"]);
       return { blue: servers.blue!.weight, green: servers.green!.weight };
     },

@@ -110,7 +110,7 @@ describe("engine: policy pack", function () {
     } finally {
       session.dispose();
     }
-    const state = await opened.stack.exportStack();
+    const state = await opened.run("export", (s) => s.exportStack());
     const tagged = state.deployment.resources.find((r: { type: string }) => r.type === "pulumi-nodejs:dynamic:Resource");
     assert.deepEqual(tagged.inputs.tags, { owner: "team-a", environment: "development" });
   });

@@ -40,7 +40,7 @@ export function createPolicyProject(stackName: string): PolicyTestProject {
     },
     async cleanup() {
       try {
-        if (last) await last.stack.destroy();
+        if (last) await last.run("destroy", (s) => s.destroy());
       } finally {
         rmSync(workDir, { recursive: true, force: true });
       }

@@ -1,0 +1,23 @@
+/** `drift` rejects bad flags before it reads config or starts the engine. */
+import assert from "node:assert/strict";
+import { drift } from "../../../automation/commands/drift";
+import type { CommandContext } from "../../../automation/commands/context";
+import { ConfigError } from "../../../automation/errors";
+
+// A folder with no project: any engine or config access would fail with a different error.
+const ctx: CommandContext = { stack: "prod", json: true, yes: true, workDir: "/nonexistent/switchyard-project", progress: () => {} };
+
+describe("drift flags", () => {
+  it("--only must be cloud or code, and the error names the flag and the fix", async () => {
+    await assert.rejects(drift(ctx, { only: "clouds" }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /--only: must be cloud or code \(got "clouds"\)/);
+      assert.match(error.message, /fix: use --only cloud/);
+      return true;
+    });
+  });
+
+  it("--fix needs the cloud question, so --only code with --fix is refused", async () => {
+    await assert.rejects(drift(ctx, { only: "code", fix: "revert" }), (error: unknown) => error instanceof ConfigError && /--fix needs the cloud question/.test(error.message));
+  });
+});
