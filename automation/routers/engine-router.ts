@@ -36,9 +36,11 @@ export class MissingTrafficUrnsError extends SwitchyardError {
  * measured). What the skipped writes would record is already recorded first: the rollout record
  * says "shifting to these weights" before the step, a resumed or aborted rollout re-applies its
  * weights (an idempotent update), and the data-plane read-back checks them. Only steps run so;
- * deploys and rollbacks of a release keep every checkpoint.
+ * deploys and rollbacks of a release keep every checkpoint. For the same reason a step skips the
+ * file backend's backup copy of the previous state, which differs from the new one only in the
+ * weights (the driver keeps its own state checkpoint before every deploy).
  */
-const STEP_ENGINE_ENV = { PULUMI_SKIP_CHECKPOINTS: "true" };
+const STEP_ENGINE_ENV = { PULUMI_SKIP_CHECKPOINTS: "true", PULUMI_DISABLE_CHECKPOINT_BACKUPS: "1" };
 
 export class EngineTrafficRouter implements TrafficRouter {
   readonly type = "engine";
