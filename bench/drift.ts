@@ -3,9 +3,10 @@
  * raw `pulumi refresh --preview-only` through the CLI binary on the same stack. Prints wall time,
  * peak memory and their ratios (goal: time <= 1.10x, driver memory <= 300 MB); never asserts.
  *
- * Two drift figures: the cloud question alone (what the raw command answers, like for like),
- * through the real command line (`switchyard drift --only cloud`), and the whole check, which
- * also previews the program (through a harness: the bench's program is not the Switchyard one).
+ * Three drift figures: the cloud question alone (what the raw command answers, like for like),
+ * through the real command line (`switchyard drift --only cloud`); the whole check, which also
+ * previews the program; and the code question (the preview) alone. The last two go through a
+ * harness: the bench's program is not the Switchyard one.
  * Each run is a process of its own, timed from spawn to exit, alternating with the raw CLI so
  * that both see the same machine load.
  *
@@ -39,7 +40,9 @@ export interface DriftBenchResult {
   readonly raw: Sample;
   readonly driftCloud: Sample;
   readonly driftFull: Sample;
-  readonly ratios: { readonly cloudTime: number; readonly fullTime: number; readonly cloudTreeMemory: number };
+  /** The code question alone: a preview, which the baseline has no counterpart for. */
+  readonly driftCode: Sample;
+  readonly ratios: { readonly cloudTime: number; readonly fullTime: number; readonly codeTime: number; readonly cloudTreeMemory: number };
   readonly goals: { readonly timeRatio: 1.1; readonly driverMemoryMb: 300 };
   readonly rawRunsInlineStack: boolean;
 }
@@ -119,10 +122,10 @@ async function driftCloudRun(stack: BenchStack, count: number): Promise<Sample> 
   return { ms: run.ms, treeMaxRssMb: run.maxRssMb, driverMaxRssMb, detail: { ms: run.ms, items: report.items.length, resources: report.summary.resources_checked, exitCode: report.summary.exit_code, maxRssMb: driverMaxRssMb } };
 }
 
-/** Both questions: the harness, because previewing needs the bench's own program (1,000 no-op resources), not the Switchyard program. */
-async function driftBothRun(stack: BenchStack, count: number): Promise<Sample> {
+/** Questions that preview: the harness, because previewing needs the bench's own program (1,000 no-op resources), not the Switchyard program. */
+async function driftHarnessRun(stack: BenchStack, count: number, mode: "code" | "both"): Promise<Sample> {
   const driver = path.join(__dirname, "drift-support", "driver.ts");
-  const run = await timed(NODE, ["--import", "tsx", driver, stack.workDir, stack.stackName, String(count), "both"], stack.env, PROJECT_ROOT);
+  const run = await timed(NODE, ["--import", "tsx", driver, stack.workDir, stack.stackName, String(count), mode], stack.env, PROJECT_ROOT);
   if (run.code !== 0) throw new Error(`drift driver exited ${run.code}: ${run.stderr.slice(-2000)}`);
   const detail = JSON.parse(run.stdout.trim().split("\n").pop()!) as DriverLine;
   if (detail.resources < count) throw new Error(`drift checked ${detail.resources} resources, expected ${count}`);
@@ -147,17 +150,20 @@ export async function main(): Promise<DriftBenchResult> {
     log("verified: the raw CLI refreshes the inline-program stack (refresh runs no program)");
     // Warm-up: tsx's compile cache, the provider host.
     await driftCloudRun(stack, count);
-    await driftBothRun(stack, count);
+    await driftHarnessRun(stack, count, "both");
     const raw: Sample[] = [];
     const cloud: Sample[] = [];
     const full: Sample[] = [];
+    const code: Sample[] = [];
     for (let rep = 0; rep < reps; rep++) {
       const r = await rawRefresh(stack);
       if (r.code !== 0) throw new Error(`raw refresh failed: ${r.stderr.slice(-1500)}`);
       raw.push({ ms: r.ms, treeMaxRssMb: r.maxRssMb });
       cloud.push(await driftCloudRun(stack, count));
-      full.push(await driftBothRun(stack, count));
-      log(`rep ${rep + 1}/${reps}: raw ${(r.ms / 1000).toFixed(2)} s, drift (cloud) ${(cloud.at(-1)!.ms / 1000).toFixed(2)} s, drift (both) ${(full.at(-1)!.ms / 1000).toFixed(2)} s`);
+      full.push(await driftHarnessRun(stack, count, "both"));
+      code.push(await driftHarnessRun(stack, count, "code"));
+      const sec = (list: Sample[]) => `${(list.at(-1)!.ms / 1000).toFixed(2)} s`;
+      log(`rep ${rep + 1}/${reps}: raw ${(r.ms / 1000).toFixed(2)} s, drift (cloud) ${sec(cloud)}, drift (both) ${sec(full)}, drift (code) ${sec(code)}`);
     }
     const result: DriftBenchResult = {
       resources: count,
@@ -165,9 +171,11 @@ export async function main(): Promise<DriftBenchResult> {
       raw: pick(raw),
       driftCloud: pick(cloud),
       driftFull: pick(full),
+      driftCode: pick(code),
       ratios: {
         cloudTime: median(cloud.map((s) => s.ms)) / median(raw.map((s) => s.ms)),
         fullTime: median(full.map((s) => s.ms)) / median(raw.map((s) => s.ms)),
+        codeTime: median(code.map((s) => s.ms)) / median(raw.map((s) => s.ms)),
         cloudTreeMemory: Math.max(...cloud.map((s) => s.treeMaxRssMb)) / Math.max(...raw.map((s) => s.treeMaxRssMb)),
       },
       goals: { timeRatio: 1.1, driverMemoryMb: 300 },
@@ -178,6 +186,7 @@ export async function main(): Promise<DriftBenchResult> {
     log(`  raw pulumi refresh --preview-only   ${s(result.raw.ms)}, peak RSS ${result.raw.treeMaxRssMb.toFixed(0)} MB`);
     log(`  switchyard drift, cloud question    ${s(result.driftCloud.ms)}  ratio ${result.ratios.cloudTime.toFixed(2)} (goal <= 1.10); driver peak RSS ${result.driftCloud.driverMaxRssMb!.toFixed(0)} MB (goal <= 300)`);
     log(`  switchyard drift, both questions    ${s(result.driftFull.ms)}  ratio ${result.ratios.fullTime.toFixed(2)} (also previews the program); driver peak RSS ${result.driftFull.driverMaxRssMb!.toFixed(0)} MB`);
+    log(`  switchyard drift, code question     ${s(result.driftCode.ms)}  ratio ${result.ratios.codeTime.toFixed(2)} (a preview: the baseline has no counterpart); driver peak RSS ${result.driftCode.driverMaxRssMb!.toFixed(0)} MB`);
     log(`  largest process of a run (engine): raw ${result.raw.treeMaxRssMb.toFixed(0)} MB, drift ${result.driftCloud.treeMaxRssMb.toFixed(0)} MB (ratio ${result.ratios.cloudTreeMemory.toFixed(2)})`);
     return result;
   } finally {

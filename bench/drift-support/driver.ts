@@ -1,8 +1,8 @@
 /**
  * One `switchyard drift` run on the benchmark stack, in its own process as a user's would be:
- * open the stack, run the check (both questions, or only the cloud one), build and render every
+ * open the stack, run the check (both questions, or only one), build and render every
  * report. Prints one JSON line: the check's time, what it found, and this process's peak RSS.
- *   node --import tsx bench/drift-support/driver.ts WORK_DIR STACK COUNT cloud|both
+ *   node --import tsx bench/drift-support/driver.ts WORK_DIR STACK COUNT cloud|code|both
  */
 import { checkDrift } from "../../automation/drift/check";
 import { buildDriftReport } from "../../automation/drift/report";
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const [workDir, stackName, count, mode] = process.argv.slice(2);
   const started = performance.now();
   const opened = await openStack({ stackName: stackName!, workDir: workDir!, mustExist: true, deferSelect: true }, noopProgram(Number(count)));
-  const { items, resources } = await checkDrift(opened, { questions: mode === "cloud" ? ["cloud"] : ["cloud", "code"] });
+  const { items, resources } = await checkDrift(opened, { questions: mode === "cloud" ? ["cloud"] : mode === "code" ? ["code"] : ["cloud", "code"] });
   const report = buildDriftReport({ stack: stackName!, startedAt: Date.now(), items, resources });
   const rendered = [renderDriftText(report), renderDriftJson(report), renderDriftMarkdown(report), renderDriftJunit(report)];
   const line: DriverLine = {
