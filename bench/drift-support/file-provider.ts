@@ -2,7 +2,7 @@
  * A dynamic provider whose "cloud" is a file, or nothing: with `sourceFile` it writes the declared
  * `value` there on create and its read returns the file's text (so a test can change the cloud behind Pulumi's back); without it the
  * resource owns nothing and reads back unchanged (the benchmark's filler). Loaded in the engine's
- * provider host through components/local/dynamic.ts `providerFromModule`.
+ * provider host through components/local/dynamic.ts `ModuleResource`.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";

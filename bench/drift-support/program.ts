@@ -2,11 +2,11 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { providerFromModule } from "../../components/local/dynamic";
+import { ModuleResource } from "../../components/local/dynamic";
 
-const provider = providerFromModule(path.join(__dirname, "file-provider.ts"));
+const provider = path.join(__dirname, "file-provider.ts");
 
-export class FileResource extends pulumi.dynamic.Resource {
+export class FileResource extends ModuleResource {
   declare readonly value: pulumi.Output<string | undefined>;
   constructor(name: string, args: { index: number; sourceFile?: string; value?: pulumi.Input<string> }, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, { value: undefined, ...args }, opts, "bench", "FileResource");

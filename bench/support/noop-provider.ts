@@ -1,6 +1,6 @@
 /**
  * A dynamic provider that owns nothing: it exists only to make a stack big. Loaded in the
- * engine's provider host through `providerFromModule`, like the local target's providers.
+ * engine's provider host through `ModuleResource`, like the local target's providers.
  */
 import type * as pulumi from "@pulumi/pulumi";
 

@@ -5,12 +5,12 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { providerFromModule } from "../../components/local/dynamic";
+import { ModuleResource } from "../../components/local/dynamic";
 import { switchyardProgram } from "../../stacks/program";
 
-const noopProvider = providerFromModule(path.join(__dirname, "noop-provider.ts"));
+const noopProvider = path.join(__dirname, "noop-provider.ts");
 
-class Noop extends pulumi.dynamic.Resource {
+class Noop extends ModuleResource {
   constructor(name: string, args: { index: number }, opts?: pulumi.CustomResourceOptions) {
     super(noopProvider, name, args, opts, "bench", "Noop");
   }

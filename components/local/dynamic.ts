@@ -1,28 +1,35 @@
 /**
- * Dynamic providers whose implementation lives in a TypeScript module of this repository.
+ * Dynamic resources whose provider lives in a TypeScript module of this repository.
  *
- * Pulumi serializes a dynamic provider's functions into state and runs them in a separate
- * provider host. Serializing whole modules is brittle, so the serialized part is this thin shim:
- * it captures only the module's absolute path, registers tsx in the host and requires the module
- * there. The shim works under the driver's inline program and under a plain `pulumi up` alike.
+ * Pulumi runs a dynamic provider in a separate provider host, from a text kept in each
+ * resource's `__provider` input: the host evaluates it and calls its `handler()` for the
+ * provider. `pulumi.dynamic.Resource` produces that text by serializing a closure, and its
+ * serializer loads the TypeScript compiler into the program's process to do so: about a second
+ * and well over 100 MB on every run that declares a dynamic resource. Here the text is written
+ * directly instead: it captures only the module's absolute path, registers tsx in the host and
+ * requires the module there. It works under the driver's inline program and under a plain
+ * `pulumi up` alike; the type token and the engine protocol are those of `pulumi.dynamic.Resource`.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
-type Provider = pulumi.dynamic.ResourceProvider;
+/** The provider text for `modulePath`, whose `provider` export implements the resource. */
+export function providerSource(modulePath: string): string {
+  return [
+    "exports.handler = function () {",
+    "  const host = globalThis;",
+    '  if (!host.__switchyardTsx) host.__switchyardTsx = require("tsx/cjs/api").register();',
+    `  return require(${JSON.stringify(modulePath)}).provider;`,
+    "};",
+    "",
+  ].join("\n");
+}
 
-export function providerFromModule(modulePath: string): Provider {
-  const load = (): Required<Pick<Provider, "create" | "read" | "diff" | "update" | "delete">> => {
-    const host = globalThis as { __switchyardTsx?: unknown };
-    if (!host.__switchyardTsx) host.__switchyardTsx = require("tsx/cjs/api").register();
-    return require(modulePath).provider;
-  };
-  return {
-    create: (inputs) => load().create(inputs),
-    read: (id, props) => load().read(id, props),
-    diff: (id, olds, news) => load().diff(id, olds, news),
-    update: (id, olds, news) => load().update(id, olds, news),
-    delete: (id, props) => load().delete(id, props),
-  };
+/** A resource of type `pulumi-nodejs:dynamic/<module>:<type>` whose provider is `modulePath`'s `provider` export. */
+export abstract class ModuleResource extends pulumi.CustomResource {
+  constructor(modulePath: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined, module: string, type: string) {
+    if ("__provider" in props) throw new Error(`${type} ${name}: a dynamic resource must not define the __provider input`);
+    super(`pulumi-nodejs:dynamic/${module}:${type}`, name, { ...props, __provider: providerSource(modulePath) }, opts);
+  }
 }
 
 /** Names of the keys whose values differ between two plain objects (deep, by JSON). */

@@ -1,13 +1,13 @@
 /** Pulumi resources of the local target, backed by the dynamic providers beside this file. */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { providerFromModule } from "./dynamic";
+import { ModuleResource } from "./dynamic";
 import type { HaproxyServer } from "./haproxy-config";
 import type { AdminState } from "./runtime-api";
 
-const workloadProvider = providerFromModule(path.join(__dirname, "workload-provider.ts"));
-const haproxyProvider = providerFromModule(path.join(__dirname, "haproxy-instance-provider.ts"));
-const weightsProvider = providerFromModule(path.join(__dirname, "haproxy-weights-provider.ts"));
+const workloadProvider = path.join(__dirname, "workload-provider.ts");
+const haproxyProvider = path.join(__dirname, "haproxy-instance-provider.ts");
+const weightsProvider = path.join(__dirname, "haproxy-weights-provider.ts");
 
 type Inputs<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
 
@@ -25,7 +25,7 @@ export interface LocalWorkloadArgs {
 }
 
 /** One slot's process of the sample service. */
-export class LocalWorkload extends pulumi.dynamic.Resource {
+export class LocalWorkload extends ModuleResource {
   declare readonly pid: pulumi.Output<number>;
   declare readonly url: pulumi.Output<string>;
   declare readonly version: pulumi.Output<string>;
@@ -45,7 +45,7 @@ export interface HaproxyInstanceArgs {
 }
 
 /** One HAProxy process with its configuration and admin socket. */
-export class HaproxyInstance extends pulumi.dynamic.Resource {
+export class HaproxyInstance extends ModuleResource {
   declare readonly pid: pulumi.Output<number>;
   declare readonly socketPath: pulumi.Output<string>;
   declare readonly stateFile: pulumi.Output<string>;
@@ -72,7 +72,7 @@ export interface HaproxyWeightsArgs {
 }
 
 /** The weights of one HAProxy backend's servers, applied through the runtime API. */
-export class HaproxyWeights extends pulumi.dynamic.Resource {
+export class HaproxyWeights extends ModuleResource {
   declare readonly weights: pulumi.Output<Record<string, number>>;
   constructor(name: string, args: Inputs<HaproxyWeightsArgs>, opts?: pulumi.CustomResourceOptions) {
     super(weightsProvider, name, { ...args }, opts, "local", "HaproxyWeights");
