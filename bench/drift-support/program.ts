@@ -4,12 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { ModuleResource } from "../../components/local/dynamic";
 
-const provider = path.join(__dirname, "file-provider.ts");
+const providerModule = path.join(__dirname, "file-provider.ts");
 
 export class FileResource extends ModuleResource {
   declare readonly value: pulumi.Output<string | undefined>;
   constructor(name: string, args: { index: number; sourceFile?: string; value?: pulumi.Input<string> }, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { value: undefined, ...args }, opts, "bench", "FileResource");
+    super(providerModule, name, { value: undefined, ...args }, opts, "bench", "FileResource");
   }
 }
 

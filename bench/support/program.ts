@@ -8,11 +8,11 @@ import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { ModuleResource } from "../../components/local/dynamic";
 import { switchyardProgram } from "../../stacks/program";
 
-const noopProvider = path.join(__dirname, "noop-provider.ts");
+const noopModule = path.join(__dirname, "noop-provider.ts");
 
 class Noop extends ModuleResource {
   constructor(name: string, args: { index: number }, opts?: pulumi.CustomResourceOptions) {
-    super(noopProvider, name, args, opts, "bench", "Noop");
+    super(noopModule, name, args, opts, "bench", "Noop");
   }
 }
 

@@ -5,9 +5,9 @@ import { ModuleResource } from "./dynamic";
 import type { HaproxyServer } from "./haproxy-config";
 import type { AdminState } from "./runtime-api";
 
-const workloadProvider = path.join(__dirname, "workload-provider.ts");
-const haproxyProvider = path.join(__dirname, "haproxy-instance-provider.ts");
-const weightsProvider = path.join(__dirname, "haproxy-weights-provider.ts");
+const workloadModule = path.join(__dirname, "workload-provider.ts");
+const haproxyModule = path.join(__dirname, "haproxy-instance-provider.ts");
+const weightsModule = path.join(__dirname, "haproxy-weights-provider.ts");
 
 type Inputs<T> = { readonly [K in keyof T]: pulumi.Input<T[K]> };
 
@@ -30,7 +30,7 @@ export class LocalWorkload extends ModuleResource {
   declare readonly url: pulumi.Output<string>;
   declare readonly version: pulumi.Output<string>;
   constructor(name: string, args: Inputs<LocalWorkloadArgs>, opts?: pulumi.CustomResourceOptions) {
-    super(workloadProvider, name, { ...args, pid: undefined, url: undefined }, opts, "local", "Workload");
+    super(workloadModule, name, { ...args, pid: undefined, url: undefined }, opts, "local", "Workload");
   }
 }
 
@@ -52,7 +52,7 @@ export class HaproxyInstance extends ModuleResource {
   declare readonly url: pulumi.Output<string>;
   constructor(name: string, args: Inputs<HaproxyInstanceArgs>, opts?: pulumi.CustomResourceOptions) {
     super(
-      haproxyProvider,
+      haproxyModule,
       name,
       { ...args, pid: undefined, socketPath: undefined, stateFile: undefined, configPath: undefined, url: undefined },
       opts,
@@ -75,6 +75,6 @@ export interface HaproxyWeightsArgs {
 export class HaproxyWeights extends ModuleResource {
   declare readonly weights: pulumi.Output<Record<string, number>>;
   constructor(name: string, args: Inputs<HaproxyWeightsArgs>, opts?: pulumi.CustomResourceOptions) {
-    super(weightsProvider, name, { ...args }, opts, "local", "HaproxyWeights");
+    super(weightsModule, name, { ...args }, opts, "local", "HaproxyWeights");
   }
 }
