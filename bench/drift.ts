@@ -16,13 +16,12 @@ import { spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import type { DriftReport } from "../automation/drift/model";
-import { engineEnvironment, openStack, PROJECT_ROOT, readToolchain, resolvePassphrase } from "../automation/workspace";
-import { createTestProject } from "../test/support/project";
+import { engineEnvironment, PROJECT_ROOT, readToolchain, resolvePassphrase } from "../automation/workspace";
+import { CLI, createTestProject, NODE } from "../test/support/project";
+import { deployWithoutCheckpoints } from "./support/project";
 import type { DriverLine } from "./drift-support/driver";
 import { noopProgram } from "./drift-support/program";
 
-const NODE = path.join(PROJECT_ROOT, "node_modules", "node", "bin", "node");
-const CLI = path.join(PROJECT_ROOT, "automation", "cli.ts");
 const PEAK_RSS = path.join(__dirname, "drift-support", "peak-rss.cjs");
 const TIME = "/usr/bin/time";
 
@@ -86,14 +85,7 @@ async function createStack(count: number): Promise<BenchStack> {
   // Inside the repository: the engine's dynamic-provider hosts resolve our node_modules from there.
   const project = await createTestProject("drift-bench");
   const { workDir, runDir, stackName, env } = project;
-  const opened = await openStack({ stackName, workDir, env }, noopProgram(count));
-  // Set-up only: without intermediate checkpoints 1,000 creates take seconds, not minutes.
-  process.env.PULUMI_SKIP_CHECKPOINTS = "true";
-  try {
-    await opened.run("bench deploy", (stack) => stack.up({ parallel: 32 }));
-  } finally {
-    delete process.env.PULUMI_SKIP_CHECKPOINTS;
-  }
+  await deployWithoutCheckpoints(await project.open(noopProgram(count)));
   return { workDir, runDir, stackName, env };
 }
 

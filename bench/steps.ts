@@ -18,7 +18,7 @@ import type { OpenedStack } from "../automation/workspace";
 import type { Weights } from "../components/traffic/weights";
 import { byCommand, recordCli, type CliCall } from "./support/instrument";
 import { BASE_RESOURCES, benchProgram } from "./support/program";
-import { createBenchProject, type BenchProject } from "./support/project";
+import { createBenchProject, deployWithoutCheckpoints, type BenchProject } from "./support/project";
 import { rawTargetedUp } from "./support/raw-cli";
 import { median } from "./support/stats";
 
@@ -119,13 +119,7 @@ async function deployStack(name: string, extra: number, log: (line: string) => v
   const opened = await project.open({ full: benchProgram(extra), traffic: benchProgram(0) });
   log(`  deploying ${name}: the local environment + ${extra} no-op resources ...`);
   const started = performance.now();
-  // Set-up only: without intermediate checkpoints 1,000 creates take seconds, not minutes.
-  process.env.PULUMI_SKIP_CHECKPOINTS = "true";
-  try {
-    await opened.run("deploy", (s) => s.up({ parallel: 32 }));
-  } finally {
-    delete process.env.PULUMI_SKIP_CHECKPOINTS;
-  }
+  await deployWithoutCheckpoints(opened);
   const deployMs = performance.now() - started;
   const state = await opened.run("export", (s) => s.exportStack());
   const resources = (state.deployment as { resources?: unknown[] }).resources?.length ?? Number.NaN;

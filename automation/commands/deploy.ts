@@ -109,13 +109,15 @@ export async function driveRollout(
  */
 async function prepareState(session: RolloutSession): Promise<void> {
   const { ctx } = session;
-  const exported = await session.opened.run("exporting state", (stack) => stack.exportStack());
+  const exportState = () => session.opened.run("exporting state", (stack) => stack.exportStack());
+  let exported = await exportState();
   if (pendingOperations(exported).length > 0) {
     ctx.progress("recovery: the last update was interrupted; settling its pending operations first\n");
-    const { actions } = await recoverStack(session.opened, ctx.progress);
+    const { actions } = await recoverStack(session.opened, ctx.progress, exported);
     for (const action of actions) ctx.progress(`recovery: ${action}\n`);
+    exported = await exportState(); // the refresh changed it
   }
-  await saveCheckpoint(session.opened, session.store, "deploy", session.config.recovery.checkpoints);
+  await saveCheckpoint(exported, session.store, "deploy", session.config.recovery.checkpoints);
 }
 
 export async function deploy(ctx: CommandContext): Promise<CommandResult> {
@@ -175,12 +177,13 @@ export async function deploy(ctx: CommandContext): Promise<CommandResult> {
 
   const { config } = session;
   const plan = planOf(config.rollout).filter((step) => step.weight >= decision.fromWeight);
+  const settings = settingsOf(config.rollout);
   const now = new Date().toISOString();
   const record: RolloutRecord = {
     id: `r-${randomUUID().slice(0, 8)}`,
     stack: ctx.stack,
     service: config.service,
-    strategy: settingsOf(config.rollout).strategy,
+    strategy: settings.strategy,
     stableSlot: decision.stable,
     canarySlot: decision.canary,
     stableVersion: running!.versions[decision.stable],
@@ -193,7 +196,7 @@ export async function deploy(ctx: CommandContext): Promise<CommandResult> {
     status: "running",
     owner: ownerHere(),
     priorConfig: { ...(await priorReleaseConfig(session)) },
-    scaleDownAfterSeconds: settingsOf(config.rollout).strategy === "blue-green" ? settingsOf(config.rollout).scaleDownDelaySeconds : undefined,
+    scaleDownAfterSeconds: settings.strategy === "blue-green" ? settings.scaleDownDelaySeconds : undefined,
     rollbackTriggers: [],
     startedAt: now,
     updatedAt: now,

@@ -7,8 +7,6 @@ import { loadStackConfig } from "../config";
 import { ConfigError } from "../errors";
 import { driftSchema, DRIFT_FIXES, type DriftConfig } from "./schema";
 
-export const DRIFT_KEY = `${NAMESPACE}:drift`;
-
 export function parseDriftConfig(value: unknown, source: string): DriftConfig {
   const result = driftSchema.safeParse(value ?? {}, { reportInput: true });
   if (result.success) return result.data;

@@ -38,7 +38,6 @@ export function itemWords(item: DriftItem): ItemWords {
   };
 }
 
-/** The one-line account of a whole report, shared by the table and the Markdown. */
 /** Said when a check answered one question only, so nobody reads "0 drifted" as the whole answer. */
 export function scopeNote(questions: readonly string[]): string | undefined {
   if (questions.length !== 1) return undefined;
@@ -47,6 +46,7 @@ export function scopeNote(questions: readonly string[]): string | undefined {
     : "only code and config were checked against state (--only code): the cloud was not read";
 }
 
+/** The one-line account of a whole report, shared by the table and the Markdown. */
 export function countsLine(counts: Readonly<Record<string, number>>, checked: number): string {
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   return [

@@ -26,9 +26,8 @@ export async function listCheckpoints(store: DocumentStore): Promise<readonly Ch
   return (await store.get<CheckpointIndex>(INDEX_KEY))?.value.entries ?? [];
 }
 
-/** Exports the state and keeps it; drops the oldest beyond `keep`. Skips a stack with no state yet. */
-export async function saveCheckpoint(opened: OpenedStack, store: DocumentStore, reason: string, keep: number): Promise<CheckpointInfo | undefined> {
-  const exported = await opened.run("exporting state", (stack) => stack.exportStack());
+/** Keeps an exported state; drops the oldest beyond `keep`. Skips a stack with no state yet. */
+export async function saveCheckpoint(exported: Deployment, store: DocumentStore, reason: string, keep: number): Promise<CheckpointInfo | undefined> {
   const resources = (exported.deployment?.resources ?? []).length;
   if (resources === 0) return undefined;
   const at = new Date().toISOString();

@@ -4,6 +4,7 @@
  * affected resources with the engine, which reads what really exists; nothing is deleted from
  * the cloud. Each step is explained.
  */
+import type { Deployment } from "@pulumi/pulumi/automation";
 import { StackLockedError } from "../errors";
 import type { OpenedStack } from "../workspace";
 import { explain, pendingOperations, type PendingOperation } from "./pending";
@@ -27,9 +28,10 @@ export async function withStaleLockRemoved<T>(opened: OpenedStack, action: () =>
   }
 }
 
-export async function recoverStack(opened: OpenedStack, progress: (line: string) => void = () => {}): Promise<RecoveryResult> {
+/** `exported`: the state as the caller just exported it, to save exporting it again. */
+export async function recoverStack(opened: OpenedStack, progress: (line: string) => void = () => {}, exported?: Deployment): Promise<RecoveryResult> {
   const actions: string[] = [];
-  const exported = await opened.run("exporting state", (stack) => stack.exportStack());
+  exported ??= await opened.run("exporting state", (stack) => stack.exportStack());
   const pending = pendingOperations(exported);
   const inState = new Set<string>((exported.deployment?.resources ?? []).map((r: { urn: string }) => r.urn));
   const targets = pending.filter((op) => op.kind !== "creating" && inState.has(op.urn)).map((op) => op.urn);

@@ -80,10 +80,4 @@ export class EngineTrafficRouter implements TrafficRouter {
   async getWeights(): Promise<Weights | undefined> {
     return (await this.outputs()).weights;
   }
-
-  async verifyWeights(weights: Weights): Promise<boolean | undefined> {
-    const live = await readLiveWeights(await this.outputs());
-    if (!live) return undefined;
-    return live.blue === weights.blue && live.green === weights.green;
-  }
 }

@@ -10,6 +10,4 @@ export interface TrafficRouter {
   setWeights(weights: Weights): Promise<boolean | undefined>;
   /** Weights as the stack's state records them (its outputs). */
   getWeights(): Promise<Weights | undefined>;
-  /** Reads the weights back from the data plane; undefined where the target cannot. */
-  verifyWeights(weights: Weights): Promise<boolean | undefined>;
 }

@@ -24,9 +24,8 @@ describe("engine: direct runs of the CLI", function () {
 
   before(async () => {
     project = await createTestProject("direct");
-    const { stackName, workDir, env } = project;
     // The Switchyard program plus resources of the user's own, which traffic steps do not declare.
-    scoped = await openStack({ stackName, workDir, env }, { full: benchProgram(EXTRA), traffic: switchyardProgram });
+    scoped = await project.open({ full: benchProgram(EXTRA), traffic: switchyardProgram });
     await scoped.run("deploy", (s) => s.up());
   });
 
@@ -45,8 +44,7 @@ describe("engine: direct runs of the CLI", function () {
   });
 
   it("a traffic program that does not declare a target fails the step, and nothing is deleted", async () => {
-    const { stackName, workDir, env } = project;
-    const broken = await openStack({ stackName, workDir, env }, { full: benchProgram(EXTRA), traffic: async () => ({ trafficUrns: [] }) });
+    const broken = await project.open({ full: benchProgram(EXTRA), traffic: async () => ({ trafficUrns: [] }) });
     const before = await stateUrns(broken);
     await assert.rejects(new EngineTrafficRouter(broken).setWeights({ blue: 50, green: 50 }), /does not declare .*hello-traffic-weights.*stopping before the engine could delete it/s);
     assert.deepEqual((await stateUrns(broken)).sort(), [...before].sort(), "the weights resource and everything else are still in state");

@@ -11,7 +11,7 @@ import { buildDriftReport } from "../../automation/drift/report";
 import { renderDriftJunit } from "../../automation/drift/render-junit";
 import { renderDriftMarkdown } from "../../automation/drift/render-markdown";
 import { renderDriftJson, renderDriftText } from "../../automation/drift/render-text";
-import { openStack, type OpenedStack } from "../../automation/workspace";
+import type { OpenedStack } from "../../automation/workspace";
 import { secretFileProgram } from "../../bench/drift-support/program";
 import { createTestProject, type TestProject } from "../support/project";
 
@@ -27,7 +27,7 @@ describe("engine: drift never shows a secret", function () {
   before(async () => {
     project = await createTestProject("drift-secrets");
     dir = mkdtempSync(path.join(tmpdir(), "sy-secret-"));
-    opened = await openStack({ stackName: project.stackName, workDir: project.workDir, env: project.env }, secretFileProgram(path.join(dir, "token"), DECLARED));
+    opened = await project.open(secretFileProgram(path.join(dir, "token"), DECLARED));
     await opened.run("up", (stack) => stack.up());
   });
 

@@ -10,13 +10,12 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { setWeight } from "../../components/local/runtime-api";
 import { PROJECT_ROOT } from "../../automation/workspace";
-import { createTestProject, type TestProject } from "../support/project";
+import { createTestProject, NODE, type TestProject } from "../support/project";
 
 const WORKFLOWS = [".github/workflows/drift.yml", ".github/workflows/pull-request.yml"];
 const SCRIPTS = path.join(PROJECT_ROOT, ".github", "workflows", "scripts");
 const ACTIONLINT_MODULE = "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12";
 const TOOLS = path.join(PROJECT_ROOT, ".switchyard", "tools", "bin");
-const NODE = path.join(PROJECT_ROOT, "node_modules", "node", "bin", "node");
 
 /** actionlint from the Go module proxy, built once into .switchyard/tools/bin. */
 function actionlint(): string {

@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import type { StackConfigInput } from "../../stacks/config";
-import { openStack, PROJECT_NAME, PROJECT_ROOT, type OpenedStack } from "../../automation/workspace";
+import type { PulumiFn } from "@pulumi/pulumi/automation";
+import { openStack, PROJECT_NAME, PROJECT_ROOT, type OpenedStack, type ProgramScopes } from "../../automation/workspace";
 import { ROLLOUT_KEY, type RolloutRecord } from "../../automation/rollout/record";
 import { openDocumentStore } from "../../automation/store/open-store";
 import { switchyardProgram } from "../../stacks/program";
@@ -41,12 +42,14 @@ export interface TestProject {
   rolloutRecord(): Promise<RolloutRecord | undefined>;
   /** Polls the rollout record until `predicate` holds. */
   waitForRecord(predicate: (record: RolloutRecord) => boolean, timeoutMs?: number): Promise<RolloutRecord>;
-  open(): Promise<OpenedStack>;
+  /** Opens the stack with `program` (the Switchyard program unless a test brings its own). */
+  open(program?: PulumiFn | ProgramScopes): Promise<OpenedStack>;
   cleanup(): Promise<void>;
 }
 
-const NODE = path.join(PROJECT_ROOT, "node_modules", "node", "bin", "node");
-const CLI = path.join(PROJECT_ROOT, "automation", "cli.ts");
+/** The node set-up installs, and the command line as `npm run` starts it. */
+export const NODE = path.join(PROJECT_ROOT, "node_modules", "node", "bin", "node");
+export const CLI = path.join(PROJECT_ROOT, "automation", "cli.ts");
 
 export interface BackgroundCli {
   readonly child: ChildProcess;
@@ -145,8 +148,8 @@ export async function createTestProject(name: string, options: TestProjectOption
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
-    open() {
-      return openStack({ stackName, workDir, env }, switchyardProgram);
+    open(program = switchyardProgram) {
+      return openStack({ stackName, workDir, env }, program);
     },
     async cleanup() {
       if (deployedSomething) {

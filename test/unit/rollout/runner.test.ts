@@ -73,7 +73,6 @@ function scenario(phases: Phase[], options: { steps?: number[] } = {}) {
         return true;
       },
       getWeights: async () => applied.at(-1),
-      verifyWeights: async () => true,
     },
     analyse: async (_s: unknown, index: number) => run(phases[index] ?? "Successful"),
     prepare: async () => void prepared++,
