@@ -17,7 +17,9 @@ async function installWhenChanged(dir, label, extraCheck = () => true) {
   if (existsSync(stampPath) && readFileSync(stampPath, "utf8") === wanted && extraCheck()) return;
   step(`installing npm dependencies${label} (npm ci)`);
   // Output to stderr: stdout may be carrying a --json document.
-  await run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: dir, stdout: process.stderr });
+  // The project's .npmrc silences npm for `npm run` (a clean stdout); an install should still warn.
+  const env = { ...process.env, npm_config_loglevel: "warn" };
+  await run("npm", ["ci", "--no-audit", "--no-fund"], { cwd: dir, env, stdio: ["ignore", process.stderr, "inherit"] });
   writeFileSync(stampPath, wanted);
 }
 
