@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { DirectEngineFailure, runDirect, type DirectRunOptions } from "./direct-engine";
+import { engineDetail } from "./engine-detail";
 import { EngineError, SecretsError, SetupError, StackLockedError, StackNotFoundError, SwitchyardError } from "./errors";
 
 /** The Automation API, loaded on first use: a command whose engine work is all direct never pays for it. */
@@ -178,14 +179,6 @@ export async function openStack(settings: EngineSettings, programs: PulumiFn | P
 function redactor(passphrase: Passphrase): (text: string) => string {
   const secrets = passphrase.kind === "value" && passphrase.value.length >= 4 ? [passphrase.value] : [];
   return (text) => secrets.reduce((acc, secret) => acc.split(secret).join("[secret]"), text);
-}
-
-/** The engine's own words, without the Automation API's wrapper noise. */
-function engineDetail(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const stderr = text.match(/stderr:\s*([\s\S]*?)(?:\n\s*err\?:|$)/);
-  const lines = (stderr?.[1] ?? text).split("\n").map((l) => l.trimEnd()).filter(Boolean);
-  return lines.slice(-25).join("\n");
 }
 
 export function classifyEngineError(error: unknown, operation: string, stack: string, redact: (s: string) => string = (s) => s): Error {
