@@ -35,6 +35,7 @@ const commands = {
   recover: () => require("./commands/recover") as typeof import("./commands/recover"),
   status: () => require("./commands/status") as typeof import("./commands/status"),
   drift: () => require("./commands/drift") as typeof import("./commands/drift"),
+  destroy: () => require("./commands/destroy") as typeof import("./commands/destroy"),
 };
 
 interface CommandSpec {
@@ -43,6 +44,8 @@ interface CommandSpec {
   readonly handler: Handler;
   /** Asks before acting on a shared stack, unless --yes or not on a terminal. */
   readonly confirm?: boolean;
+  /** Asks on every stack, `local` included (irreversible). */
+  readonly confirmAlways?: boolean;
   /** Starts read-only work from the raw flags, overlapping start-up; cancelled if the command fails first. */
   readonly prestart?: (raw: Readonly<Record<string, unknown>>) => Prestarted | undefined;
   /** Flags of this command alone: [flags, description]. */
@@ -126,6 +129,14 @@ const COMMANDS: readonly CommandSpec[] = [
   },
   { name: "checkpoints", summary: "list the state checkpoints kept before deploys; changes nothing", handler: (ctx) => commands.recover().checkpoints(ctx) },
   { name: "abort", summary: "roll back: all traffic to the stable slot, then the prior release again", handler: (ctx) => commands.control().control(ctx, "abort"), confirm: true },
+  {
+    name: "destroy",
+    summary: "remove every resource of the stack with the engine; for local, nothing keeps listening afterwards",
+    handler: (ctx, flags) => commands.destroy().destroy(ctx, { force: Boolean(flags.force) }),
+    confirm: true,
+    confirmAlways: true,
+    options: [["--force", "destroy a stack marked production (switchyard:environment: production)"]],
+  },
 ];
 
 /** Stacks whose changes need no confirmation: they only touch this machine. */
@@ -186,7 +197,7 @@ async function runCommand(spec: CommandSpec, rawFlags: unknown): Promise<number>
     const flags = parseFlags(rawFlags);
     json = flags.json;
     const interactive = Boolean(process.stdin.isTTY) && !flags.yes;
-    if (spec.confirm && interactive && !UNCONFIRMED_STACKS.has(flags.stack)) {
+    if (spec.confirm && interactive && (spec.confirmAlways || !UNCONFIRMED_STACKS.has(flags.stack))) {
       if (!(await confirmed(`${spec.name} stack "${flags.stack}"?`))) {
         process.stderr.write("cancelled; nothing was changed\n");
         return ExitCode.Error;

@@ -109,3 +109,20 @@ export class NoRolloutError extends SwitchyardError {
     super(`stack "${stack}" has no rollout in progress to ${action}`, `start one with: switchyard deploy --stack ${stack}`);
   }
 }
+
+/** A destructive command refused a stack marked production. */
+export class ProtectedStackError extends SwitchyardError {
+  constructor(stack: string, command: string) {
+    super(
+      `stack "${stack}" is marked production (switchyard:environment: production); ${command} refuses it`,
+      `if you really mean it: switchyard ${command} --stack ${stack} --force`,
+    );
+  }
+}
+
+/** Something of the local target still serves after it was destroyed. */
+export class LeftoverError extends SwitchyardError {
+  constructor(stack: string, what: string) {
+    super(`stack "${stack}" was destroyed, but ${what}`, "find the holder with `ss -ltnp` and stop it, then run destroy again");
+  }
+}
