@@ -21,10 +21,12 @@ function sectionsOf(message: string): { stdout: string; stderr: string } {
 export function engineDetail(error: unknown): string {
   const { stdout, stderr } =
     error instanceof DirectEngineFailure ? { stdout: error.stdout, stderr: error.stderr } : sectionsOf(error instanceof Error ? error.message : String(error));
-  const cause = lines(diagnostics(stdout)).map((line) => line.trim());
+  // With output streamed to a callback the SDK's error has no stdout: the engine's whole
+  // output, diagnostics included, is then in its stderr section.
+  const cause = lines(diagnostics(stdout) || diagnostics(stderr)).map((line) => line.trim());
+  if (cause.length === 0) return [...lines(stdout).slice(-MAX_EXTRA_LINES), ...lines(stderr).slice(-MAX_EXTRA_LINES * 2)].join("\n");
   const known = new Set(cause);
-  // stderr repeats diagnostics now and then; keep only what it adds.
-  const extra = lines(stderr).filter((line) => !known.has(line.trim()));
-  if (cause.length === 0) return [...lines(stdout).slice(-MAX_EXTRA_LINES), ...extra.slice(-MAX_EXTRA_LINES * 2)].join("\n");
-  return [...cause.slice(0, MAX_DIAGNOSTIC_LINES), ...extra.slice(-MAX_EXTRA_LINES)].join("\n");
+  // Beside the diagnostics, only the engine's own error lines add anything ("error: update failed").
+  const extra = lines(stderr).map((line) => line.trim()).filter((line) => /^error:/.test(line) && !known.has(line));
+  return [...cause.slice(0, MAX_DIAGNOSTIC_LINES), ...[...new Set(extra)].slice(-MAX_EXTRA_LINES)].join("\n");
 }

@@ -5,6 +5,7 @@
  * The stack itself, its history and its releases stay: `deploy` starts over from them.
  */
 import { ProtectedStackError, LeftoverError, RolloutInProgressError } from "../errors";
+import { INVENTORY_KEY } from "../drift/inventory";
 import { ExitCode } from "../exit-codes";
 import { buildReport } from "../report/build";
 import { isActive, ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
@@ -32,6 +33,8 @@ export async function destroy(ctx: CommandContext, options: DestroyOptions): Pro
   const result = await session.opened.run("destroy", (stack) => stack.destroy({ refresh: true, onOutput }));
   // A rollout of resources that no longer exist has nothing left to resume or abort.
   if (stored) await session.store.delete(ROLLOUT_KEY);
+  // Nothing is meant to run any more: nothing can go missing.
+  await session.store.delete(INVENTORY_KEY);
 
   const notes = [`${result.summary.resourceChanges?.delete ?? 0} resource(s) deleted`];
   if (config.target === "local" && config.local) {

@@ -6,10 +6,14 @@
 import { effectiveTraffic } from "../../stacks/config";
 import { deferredSwitchyardProgram } from "../../stacks/deferred-program";
 import { checkDrift } from "../drift/check";
+import { classify } from "../drift/classify";
+import { endpointObservation, ENDPOINT_TYPE } from "../drift/endpoint";
+import { utcDay } from "../drift/ignore";
+import { readInventory, recreateTargets, type Inventory } from "../drift/inventory";
 import { EarlyCloudCheck } from "../drift/early-start";
 import { loadDriftStackConfig } from "../drift/config";
 import { accept, FIX_MODES, revert, type FixMode, type FixOutcome } from "../drift/fix";
-import type { DriftReport, DriftStatus, Question } from "../drift/model";
+import type { DriftReport, DriftStatus, Observation, Question } from "../drift/model";
 import { writeReportFiles } from "../drift/outputs";
 import { askYesNo } from "../drift/prompt";
 import { buildDriftReport } from "../drift/report";
@@ -61,14 +65,22 @@ function questionsOf(only: unknown): readonly Question[] {
   throw new ConfigError([{ path: "--only", message: "must be cloud or code", value: JSON.stringify(only), fix: "use --only cloud (has the cloud moved from state?) or --only code (have code or config?), or leave it out for both" }], "command line");
 }
 
-/** The rollout record, when the backend can hold one; drift works on every backend. */
-async function readRollout(stack: string): Promise<RolloutRecord | undefined> {
+/** The rollout record and the last deploy's inventory, when the backend can hold them; drift works on every backend. */
+async function readRecords(stack: string): Promise<{ record?: RolloutRecord; inventory?: Inventory }> {
   try {
-    return (await openDocumentStore(engineBackendUrl(), PROJECT_NAME, stack).get<RolloutRecord>(ROLLOUT_KEY))?.value;
+    const store = openDocumentStore(engineBackendUrl(), PROJECT_NAME, stack);
+    const [record, inventory] = await Promise.all([store.get<RolloutRecord>(ROLLOUT_KEY), readInventory(store)]);
+    return { record: record?.value, inventory };
   } catch (error) {
-    if (error instanceof UnsupportedBackendError) return undefined;
+    if (error instanceof UnsupportedBackendError) return {};
     throw error;
   }
+}
+
+/** The declared endpoint's answer; the outputs are read beside the engine's questions. */
+async function askEndpoint(outputs: Promise<Record<string, unknown>>): Promise<Observation | undefined> {
+  const endpoint = (await outputs).endpoint;
+  return endpointObservation(typeof endpoint === "string" ? endpoint : undefined);
 }
 
 export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promise<DriftResult> {
@@ -83,24 +95,39 @@ export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promis
   // Every engine call of a check runs direct, so the stack is never selected unless a fix runs.
   const early = questions.includes("cloud") ? flags.early?.for(ctx.stack, ctx.workDir) : undefined;
   const opened = await (early?.opened ?? openStack({ stackName: ctx.stack, workDir: ctx.workDir, mustExist: true, deferSelect: true }, deferredSwitchyardProgram));
-  const record = await readRollout(ctx.stack);
+  const { record, inventory } = await readRecords(ctx.stack);
+  const needsOutputs = driftConfig.checkEndpoint || isActive(record) || mode === "accept";
+  const reading = needsOutputs ? readStackOutputs(opened) : Promise.resolve({} as Record<string, unknown>);
+  const endpoint = driftConfig.checkEndpoint ? askEndpoint(reading) : undefined;
   // The traffic resources' URNs matter only to a rollout in progress and to `--fix accept`.
-  const outputs = isActive(record) || mode === "accept" ? await readStackOutputs(opened) : {};
+  const outputs = isActive(record) || mode === "accept" ? await reading : {};
   const trafficUrns = Array.isArray(outputs.trafficUrns) ? (outputs.trafficUrns as string[]) : [];
   const rollout = rolloutContext(record, trafficUrns);
-  const { items, resources } = await checkDrift(opened, { questions, cloud: early?.answer, rules: driftConfig.ignore, rollout, now: flags.now, progress: ctx.progress });
+  const checked = await checkDrift(opened, { questions, cloud: early?.answer, rules: driftConfig.ignore, rollout, now: flags.now, progress: ctx.progress, inventory, endpoint });
+  const { resources } = checked;
+  let items = checked.items;
 
   let outcome: FixOutcome | undefined;
   let status: DriftStatus | undefined;
   if (mode && items.some((item) => item.class === "drift")) {
     // A live driver moves the same resources; a fix now would race it.
     if (record && isActive(record) && ownerAlive(record.owner)) throw new RolloutInProgressError(ctx.stack, record.id, `${record.owner!.host} pid ${record.owner!.pid}`);
-    const deps = { opened, yes: ctx.yes, progress: ctx.progress, confirm: flags.confirm ?? askYesNo };
+    const deps = { opened, yes: ctx.yes, progress: ctx.progress, confirm: flags.confirm ?? askYesNo, lostParents: recreateTargets(inventory) };
     outcome =
       mode === "revert"
         ? await revert(items, deps)
         : await accept(items, deps, { declaredTraffic: effectiveTraffic(config), active: config.active, trafficUrns });
-    status = outcome.confirmed ? (mode === "revert" ? "reverted" : "accepted") : "cancelled";
+    // Drift that no engine target can fix (only the endpoint fails) stays drift.
+    const nothingToFix = outcome.view.targets.length === 0;
+    status = nothingToFix ? "drift" : outcome.confirmed ? (mode === "revert" ? "reverted" : "accepted") : "cancelled";
+    if (status === "reverted" && driftConfig.checkEndpoint) {
+      // Reverted resources are not yet a serving service: ask the data plane again.
+      const still = await askEndpoint(readStackOutputs(opened));
+      if (still) {
+        items = [...items.filter((item) => item.type !== ENDPOINT_TYPE), ...classify([still], { rules: driftConfig.ignore, today: utcDay(flags.now ?? new Date()) })];
+        if (items.some((item) => item.type === ENDPOINT_TYPE && item.class === "drift")) status = "drift";
+      }
+    }
   } else if (mode) {
     outcome = { view: { mode, applied: false, targets: [], follow_up: [`nothing drifted: nothing to ${mode}`] }, confirmed: true };
   }

@@ -37,10 +37,14 @@ function codeItem(base: Omit<DriftItem, "class" | "note">, options: ClassifyOpti
 }
 
 function itemsOf(obs: Observation, options: ClassifyOptions): DriftItem[] {
-  const common = { source: obs.question, urn: obs.urn, type: obs.type, resource: obs.name, operation: obs.op } as const;
+  const common = { source: obs.question, urn: obs.urn, type: obs.type, resource: obs.name, operation: obs.op, ...(obs.lostSince ? { lost_since: obs.lostSince } : {}) } as const;
   const more = obs.truncated ? ` (+${obs.truncated} more properties not listed)` : "";
   const secret = obs.secretChange ? "a secret property changed (values are never shown)" : undefined;
-  const withNote = (item: DriftItem) => (secret ? { ...item, note: [item.note, secret].filter(Boolean).join("; ") } : item);
+  const lost = obs.lostSince
+    ? `the last successful deploy (${obs.lostSince}) left it running; it is gone from the cloud and from state since (a refresh, a failed revert or an accept dropped it): revert or deploy recreates it`
+    : undefined;
+  const extra = secret ?? lost;
+  const withNote = (item: DriftItem) => (extra ? { ...item, note: [item.note, extra].filter(Boolean).join("; ") } : item);
   if (obs.question === "cloud") {
     if (obs.op === "delete" || obs.properties.length === 0) return [withNote(cloudItem(common, options))];
     return obs.properties.map((p, i) => {

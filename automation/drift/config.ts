@@ -29,5 +29,5 @@ export interface DriftStackConfig {
 /** The validated stack config and its drift ignore rules (none when `switchyard:drift` is absent). */
 export function loadDriftStackConfig(stackName: string, workDir: string): DriftStackConfig {
   const { config } = loadStackConfig(stackName, workDir);
-  return { config, drift: config.drift ?? { ignore: [] } };
+  return { config, drift: config.drift ?? { ignore: [], checkEndpoint: true } };
 }

@@ -32,6 +32,8 @@ export interface Observation {
   readonly truncated?: number;
   /** The engine saw a change but no visible value differs: it is in a secret (shown redacted on both sides). */
   readonly secretChange?: boolean;
+  /** Gone from the cloud and from state since the successful deploy at this time (see lost.ts). */
+  readonly lostSince?: string;
 }
 
 export interface DriftItem {
@@ -51,6 +53,8 @@ export interface DriftItem {
   readonly declared_value?: unknown;
   /** Why it got its class: the ignore rule, the rollout, an expired rule. */
   readonly note?: string;
+  /** Set when state lost the resource too: the time of the successful deploy that left it running. */
+  readonly lost_since?: string;
 }
 
 /** A resource the check looked at, for CI reports that list passing cases too. */

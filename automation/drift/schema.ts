@@ -33,6 +33,12 @@ export const ignoreRuleSchema = z
 
 export const driftSchema = z.strictObject({
   ignore: z.array(ignoreRuleSchema).default([]),
+  /**
+   * Ask the stack's declared endpoint whether it answers, so that drift never exits 0 over a
+   * service that does not serve. Turn off only where the drift job cannot reach the endpoint.
+   * @default true
+   */
+  checkEndpoint: z.boolean().default(true),
 });
 
 export type IgnoreRule = z.output<typeof ignoreRuleSchema>;
@@ -41,5 +47,6 @@ export type DriftConfig = z.output<typeof driftSchema>;
 /** How to fix a bad `switchyard:drift` value, by key (merged into FIXES of stacks/config.ts). */
 export const DRIFT_FIXES: Readonly<Record<string, string>> = {
   drift: "write switchyard:drift as { ignore: [{ urn or type, path, reason, expires: YYYY-MM-DD }] }",
+  "drift.checkEndpoint": "true (ask the endpoint) or false (where the drift job cannot reach it)",
   "drift.ignore": "each rule needs urn or type, a path, a reason and optionally expires: YYYY-MM-DD",
 };

@@ -22,6 +22,7 @@ import { RolloutRunner, type RolloutEvent } from "./runner";
 import type { RolloutRecord } from "./record";
 import type { StoredDocument } from "../store/document-store";
 
+import { inventoryOf, saveInventory } from "../drift/inventory";
 import { RELEASE_KEYS } from "../releases/releases";
 import { withStaleLockRemoved } from "../recovery/recover";
 
@@ -65,6 +66,9 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
     const actions: string[] = [];
     const result = await withStaleLockRemoved(engine, () => engine.run("deploy", (stack) => stack.up({ refresh, onOutput: ctx.progress })), actions);
     for (const action of actions) ctx.progress(`recovery: ${action}\n`);
+    // What this update left running: drift reports anything of it that goes missing later.
+    const state = await engine.run("exporting state", (stack) => stack.exportStack());
+    await saveInventory(store, inventoryOf(state, new Date()));
     return { changes: (result.summary.resourceChanges ?? {}) as Record<string, number> };
   };
 

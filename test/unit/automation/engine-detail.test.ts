@@ -40,3 +40,25 @@ describe("engine errors keep their cause", () => {
     assert.equal(engineDetail(new Error("the engine crashed")), "the engine crashed");
   });
 });
+
+describe("engine errors keep their cause when output was streamed", () => {
+  it("finds the diagnostics in the stderr section (the SDK's stdout is empty then)", () => {
+    const output = [
+      "Command failed with exit code 1: pulumi up --yes --refresh --target urn:x",
+      "Updating (lost):",
+      " +  pulumi-nodejs:dynamic/local:Workload hello-green creating failed error: exited",
+      "Diagnostics:",
+      "  pulumi-nodejs:dynamic/local:Workload (hello-green):",
+      "    error: workload hello/green exited before it answered; is port 23101 free?",
+      "",
+      "Outputs:",
+      ...Array.from({ length: 20 }, (_, i) => `  - output${i}: "x"`),
+      "Resources:",
+      "    2 errored",
+    ].join("\n");
+    const detail = engineDetail(new Error(`code: 1\n stdout: \n stderr: ${output}\n err?: Error: ${output}`));
+    assert.match(detail.split("\n")[0]!, /Workload \(hello-green\)/);
+    assert.match(detail, /is port 23101 free\?/);
+    assert.doesNotMatch(detail, /output7|Resources:/);
+  });
+});
