@@ -32,6 +32,8 @@ export interface Observation {
   readonly truncated?: number;
   /** The engine saw a change but no visible value differs: it is in a secret (shown redacted on both sides). */
   readonly secretChange?: boolean;
+  /** code: an update planned although nothing declared differs from state; state holds a fault found earlier. */
+  readonly recordedFault?: boolean;
 }
 
 export interface DriftItem {
