@@ -54,7 +54,8 @@ function files(runDir: string) {
   };
 }
 
-function render(inputs: HaproxyInstanceInputs): string {
+/** The configuration these inputs declare, as written to disk. */
+export function renderInstanceConfig(inputs: HaproxyInstanceInputs): string {
   const f = files(inputs.runDir);
   return renderHaproxyConfig({
     service: inputs.service,
@@ -70,7 +71,7 @@ function render(inputs: HaproxyInstanceInputs): string {
 function writeConfig(inputs: HaproxyInstanceInputs) {
   const f = files(inputs.runDir);
   mkdirSync(inputs.runDir, { recursive: true });
-  writeFileSync(f.configPath, render(inputs));
+  writeFileSync(f.configPath, renderInstanceConfig(inputs));
   const check = spawnSync(inputs.haproxy, ["-c", "-q", "-f", f.configPath], { encoding: "utf8" });
   if (check.status !== 0) throw new Error(`HAProxy rejected ${f.configPath}:\n${check.stderr || check.stdout}`);
   return f;
@@ -136,7 +137,7 @@ async function launch(inputs: HaproxyInstanceInputs, replacing?: number): Promis
     throw new Error(`HAProxy for ${inputs.service} started (pid ${pid}) but its runtime API at ${f.socketPath} does not answer`);
   }
   await enforceServers(inputs, f.socketPath, f.stateFile);
-  return { ...inputs, pid, ...f, url: `http://${inputs.listenAddress}:${inputs.listenPort}`, process: "running", listening: true, configDigest: configDigest(render(inputs)) };
+  return { ...inputs, pid, ...f, url: `http://${inputs.listenAddress}:${inputs.listenPort}`, process: "running", listening: true, configDigest: configDigest(renderInstanceConfig(inputs)) };
 }
 
 /** What runs: the process, its frontend, each server's live address and port, the file on disk. */
@@ -167,7 +168,7 @@ export function repairReasons(olds: Partial<HaproxyInstanceOutputs>, news: Hapro
   const reasons: string[] = [];
   if (olds.process !== undefined && olds.process !== "running") reasons.push("process");
   if (olds.listening === false) reasons.push("listening");
-  if (olds.configDigest !== undefined && olds.configDigest !== configDigest(render(news))) reasons.push("configDigest");
+  if (olds.configDigest !== undefined && olds.configDigest !== configDigest(renderInstanceConfig(news))) reasons.push("configDigest");
   return reasons;
 }
 

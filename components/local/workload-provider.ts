@@ -68,8 +68,10 @@ async function probe(w: WorkloadInputs, timeoutMs: number): Promise<HealthAnswer
   return healthAnswerOf(await httpGet(`${urlOf(w)}/healthz`, timeoutMs));
 }
 
-const answersAs = async (w: WorkloadInputs) => JSON.stringify(await probe(w, 1000)) === JSON.stringify(expectedAnswer(w));
 const expectedAnswer = (w: WorkloadInputs): HealthAnswer => ({ version: w.version, slot: w.slot });
+// Field by field: state may hand the object back with its keys in another order.
+const sameAnswer = (a: HealthAnswer | null | undefined, b: HealthAnswer) => a?.version === b.version && a?.slot === b.slot;
+const answersAs = async (w: WorkloadInputs) => sameAnswer(await probe(w, 1000), expectedAnswer(w));
 
 /** A second chance, so that a busy machine's slow answer is not reported as drift. */
 const PROBE_TIMEOUT_MS = 3000;
@@ -89,7 +91,7 @@ export function restartReasons(olds: Partial<WorkloadOutputs>, news: WorkloadInp
   const reasons: string[] = [];
   if (olds.process !== undefined && olds.process !== "running") reasons.push("process");
   if (olds.listening === false) reasons.push("listening");
-  if (olds.answers !== undefined && JSON.stringify(olds.answers) !== JSON.stringify(expectedAnswer(news))) reasons.push("answers");
+  if (olds.answers !== undefined && !sameAnswer(olds.answers, expectedAnswer(news))) reasons.push("answers");
   return reasons;
 }
 
