@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { connect } from "node:net";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { changedKeys } from "./dynamic";
+import { changedKeys, newKeysOnlyWhenFaulty } from "./dynamic";
 import { backendName, configDigest, frontendName, renderHaproxyConfig, type HaproxyServer } from "./haproxy-config";
 import { processState, type ProcessState } from "./procfs";
 import { stopProcess, waitFor } from "./processes";
@@ -142,6 +142,11 @@ async function launch(inputs: HaproxyInstanceInputs, replacing?: number): Promis
 
 /** What runs: the process, its frontend, each server's live address and port, the file on disk. */
 export async function readBack(props: HaproxyInstanceOutputs): Promise<HaproxyInstanceOutputs> {
+  const found = await readLive(props);
+  return newKeysOnlyWhenFaulty(props, found, { process: "running", listening: true, configDigest: configDigest(renderInstanceConfig(props)) });
+}
+
+async function readLive(props: HaproxyInstanceOutputs): Promise<HaproxyInstanceOutputs> {
   const state = processState(props.pid, props.configPath);
   const found = { ...props, process: state, configDigest: digestOnDisk(props.configPath), listening: false };
   if (state !== "running") return found;

@@ -10,7 +10,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { httpGet } from "./http-probe";
 import { holdsPort, processState, type ProcessState } from "./procfs";
 import { isRunning, startDetached, stopProcess, waitFor } from "./processes";
-import { changedKeys } from "./dynamic";
+import { changedKeys, newKeysOnlyWhenFaulty } from "./dynamic";
 
 export interface WorkloadInputs {
   readonly service: string;
@@ -82,8 +82,11 @@ export async function readBack(props: WorkloadOutputs): Promise<WorkloadOutputs>
   const state = processState(props.pid, workloadMarker(props));
   const listening = state !== "gone" && holdsPort(props.pid, props.address, props.port);
   let answers: HealthAnswer | null = null;
-  for (let attempt = 0; attempt < PROBE_ATTEMPTS && answers === null; attempt++) answers = await probe(props, PROBE_TIMEOUT_MS);
-  return { ...props, process: state, listening, answers };
+  // A stopped process holds the port and answers nothing: no need to wait for the probe to time out.
+  const probes = state === "stopped" && listening ? 0 : PROBE_ATTEMPTS;
+  for (let attempt = 0; attempt < probes && answers === null; attempt++) answers = await probe(props, PROBE_TIMEOUT_MS);
+  const found: WorkloadOutputs = { ...props, process: state, listening, answers };
+  return newKeysOnlyWhenFaulty(props, found, { process: "running", listening: true, answers: expectedAnswer(props) });
 }
 
 /** Why an update must restart the workload. A missing read-back value (older state) is no reason. */

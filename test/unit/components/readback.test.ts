@@ -1,5 +1,6 @@
 /** The pure decisions of the local providers' read-back: what a found value means for an update. */
 import assert from "node:assert/strict";
+import { newKeysOnlyWhenFaulty } from "../../../components/local/dynamic";
 import { configDigest } from "../../../components/local/haproxy-config";
 import { renderInstanceConfig, repairReasons, type HaproxyInstanceInputs, type HaproxyInstanceOutputs } from "../../../components/local/haproxy-instance-provider";
 import { pidOf } from "../../../components/local/haproxy-weights-provider";
@@ -84,4 +85,17 @@ describe("HAProxy read-back: why an update reloads it", () => {
 describe("weights read-back: the HAProxy process that answers", () => {
   it("reads Pid from show info", () => assert.equal(pidOf("Name: HAProxy\nVersion: 2.6.12\nPid: 4242\nUptime: 0d 0h00m05s\n"), 4242));
   it("is 0 without one", () => assert.equal(pidOf("Unknown command\n"), 0));
+});
+
+describe("read-back on a state written before read-back existed", () => {
+  const healthy = { process: "running", listening: true };
+  const cases: [string, object, object, object][] = [
+    ["healthy: nothing new reported, so a refresh changes nothing", { pid: 1 }, { pid: 1, process: "running", listening: true }, { pid: 1 }],
+    ["a fault is reported", { pid: 1 }, { pid: 1, process: "gone", listening: false }, { pid: 1, process: "gone", listening: false }],
+    ["only the faulty key", { pid: 1 }, { pid: 1, process: "running", listening: false }, { pid: 1, listening: false }],
+    ["a state that has the keys gets them all", { pid: 1, process: "running", listening: true }, { pid: 1, process: "running", listening: true }, { pid: 1, process: "running", listening: true }],
+  ];
+  for (const [name, state, found, reported] of cases) {
+    it(name, () => assert.deepEqual(newKeysOnlyWhenFaulty(state as never, found as never, healthy as never), reported));
+  }
 });
