@@ -52,6 +52,9 @@ function itemsOf(obs: Observation, options: ClassifyOptions): DriftItem[] {
       return i === obs.properties.length - 1 && more ? { ...item, note: `${item.note ?? ""}${more}`.trim() } : item;
     });
   }
+  if (obs.recordedFault) {
+    return [cloudItem({ ...common, source: "code" }, options)].map((item) => ({ ...item, note: [item.note, "state records a fault found by an earlier refresh (a failed repair?); nothing in code or config changed"].filter(Boolean).join("; ") }));
+  }
   // A created or deleted resource is one change; listing every input of it says nothing more.
   if (obs.op === "create" || obs.op === "delete" || obs.properties.length === 0) return [withNote(codeItem(common, options))];
   return obs.properties.map((p) => codeItem({ ...common, property: p.path, state_value: p.before, declared_value: p.after }, options));

@@ -36,6 +36,10 @@ type Bag = Record<string, unknown>;
 /** The keys of `bag` that `keys` has: state's outputs limited to what the program declares. */
 const pick = (bag: Bag | undefined, keys: Bag | undefined): Bag => Object.fromEntries(Object.keys(keys ?? {}).map((k) => [k, bag?.[k]]));
 
+/** Engine-internal inputs (a dynamic provider's code, `__provider`) are equal on both sides. */
+const sameInternals = (a: Bag | undefined, b: Bag | undefined): boolean =>
+  [...new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})])].filter((k) => k.startsWith("__")).every((k) => JSON.stringify(a?.[k]) === JSON.stringify(b?.[k]));
+
 export class ObservationCollector {
   private readonly found = new Map<string, Observation>();
   private readonly checked = new Map<string, CheckedResource>();
@@ -69,7 +73,11 @@ export class ObservationCollector {
       // them (e.g. accepted drift). Compare what the program declares with what state holds.
       ({ changes, truncated } = diffProperties(pick(meta.old?.outputs as Bag | undefined, after), after));
     }
-    this.found.set(meta.urn, { question: this.question, urn: meta.urn, type: meta.type, name: nameOfUrn(meta.urn), op, properties: changes, truncated: truncated || undefined, secretChange });
+    // Nothing declared differs from state, not even a secret, yet the provider plans an update:
+    // state records a fault an earlier refresh found (a failed repair, say). Not a code change.
+    const recordedFault =
+      this.question === "code" && op === "update" && changes.length === 0 && !secretChange && sameInternals(before, after) ? true : undefined;
+    this.found.set(meta.urn, { question: this.question, urn: meta.urn, type: meta.type, name: nameOfUrn(meta.urn), op, properties: changes, truncated: truncated || undefined, secretChange, recordedFault });
   };
 
   observations(): Observation[] {

@@ -34,6 +34,8 @@ export interface Observation {
   readonly secretChange?: boolean;
   /** Gone from the cloud and from state since the successful deploy at this time (see lost.ts). */
   readonly lostSince?: string;
+  /** code: an update planned although nothing declared differs from state; state holds a fault found earlier. */
+  readonly recordedFault?: boolean;
 }
 
 export interface DriftItem {

@@ -36,3 +36,16 @@ export abstract class ModuleResource extends pulumi.CustomResource {
 export function changedKeys<T extends object>(olds: T, news: T, keys: readonly (keyof T)[]): (keyof T)[] {
   return keys.filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
 }
+
+/**
+ * A read-back value that state has never held (state written before read-back existed) is
+ * reported only when it shows a fault: a healthy stack then refreshes without a change, and a
+ * broken one still shows its fault as a changed property.
+ */
+export function newKeysOnlyWhenFaulty<T extends object>(state: T, found: T, healthy: Partial<T>): T {
+  const out = { ...found };
+  for (const key of Object.keys(healthy) as (keyof T)[]) {
+    if (state[key] === undefined && JSON.stringify(found[key]) === JSON.stringify(healthy[key])) delete out[key];
+  }
+  return out;
+}

@@ -1,4 +1,5 @@
 /** Renders the HAProxy configuration of one local traffic split. Pure, so it is table-tested. */
+import { createHash } from "node:crypto";
 
 export interface HaproxyServer {
   readonly name: string;
@@ -46,7 +47,7 @@ defaults
   option redispatch
   load-server-state-from-file global
 
-frontend fe_${spec.service}
+frontend ${frontendName(spec.service)}
   bind ${spec.listenAddress}:${spec.listenPort}
   default_backend ${backendName(spec.service)}
 
@@ -56,4 +57,11 @@ backend ${backendName(spec.service)}
   retry-on conn-failure empty-response response-timeout
 ${servers}
 `;
+}
+
+export const frontendName = (service: string) => `fe_${service}`;
+
+/** The digest read-back compares: of the rendered text, or of the file on disk. */
+export function configDigest(text: string): string {
+  return `sha256:${createHash("sha256").update(text).digest("hex")}`;
 }

@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
 import { changedKeys } from "./dynamic";
-import { dumpServerState, readServers, setAdminState, setWeight, type AdminState } from "./runtime-api";
+import { dumpServerState, readServers, runtimeCommand, setAdminState, setWeight, type AdminState } from "./runtime-api";
 
 export interface HaproxyWeightsInputs {
   readonly socketPath: string;
@@ -41,22 +41,40 @@ async function apply(inputs: HaproxyWeightsInputs): Promise<HaproxyWeightsInputs
   return inputs;
 }
 
+/**
+ * What serves now: each server's weight and admin state, and which HAProxy process answers on
+ * the socket. The resource stays in state when no HAProxy answers (instancePid 0): dropping it
+ * would let a failed repair forget it. The weights are then unknown and left as state has them;
+ * the instance's own read-back names the dead process.
+ */
+export async function readBack(props: HaproxyWeightsInputs): Promise<HaproxyWeightsInputs> {
+  let pid: number;
+  let live: Awaited<ReturnType<typeof readServers>>;
+  try {
+    pid = pidOf(await runtimeCommand(props.socketPath, "show info", READ_TIMEOUT_MS));
+    live = await readServers(props.socketPath, props.backend, Object.keys(props.weights), READ_TIMEOUT_MS);
+  } catch {
+    return { ...props, instancePid: 0 };
+  }
+  const weights = Object.fromEntries(Object.entries(live).map(([name, view]) => [name, view.weight]));
+  const adminState = Object.fromEntries(Object.entries(live).map(([name, view]) => [name, view.adminState]));
+  return { ...props, weights, adminState, instancePid: pid };
+}
+
+const READ_TIMEOUT_MS = 3000;
+
+/** The `Pid:` line of `show info`; 0 when there is none. */
+export function pidOf(info: string): number {
+  return Number(/^Pid:\s*(\d+)/m.exec(info)?.[1] ?? 0);
+}
+
 export const provider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: HaproxyWeightsInputs) {
     return { id: `${inputs.backend}@${inputs.socketPath}`, outs: await apply(inputs) };
   },
 
   async read(id: string, props: HaproxyWeightsInputs) {
-    let live;
-    try {
-      live = await readServers(props.socketPath, props.backend, Object.keys(props.weights));
-    } catch {
-      // No HAProxy answers: the weights are gone with it.
-      return { id: undefined as unknown as string, props: {} };
-    }
-    const weights = Object.fromEntries(Object.entries(live).map(([name, view]) => [name, view.weight]));
-    const adminState = Object.fromEntries(Object.entries(live).map(([name, view]) => [name, view.adminState]));
-    return { id, props: { ...props, weights, adminState } };
+    return { id, props: await readBack(props) };
   },
 
   async diff(_id: string, olds: HaproxyWeightsInputs, news: HaproxyWeightsInputs) {

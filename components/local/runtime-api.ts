@@ -116,15 +116,91 @@ export function adminStateOf(status: string): AdminState {
   return "ready";
 }
 
-export async function readServers(socketPath: string, backend: string, servers: readonly string[]): Promise<Record<string, ServerView>> {
-  const stats = await serverStats(socketPath, backend);
+/** One server as `show servers state` gives it: what HAProxy really sends traffic to. */
+export interface ServerState {
+  readonly server: string;
+  readonly address: string;
+  readonly port: number;
+  /** The weight set by configuration or `set weight` (not scaled by drain or slow start). */
+  readonly weight: number;
+  readonly adminState: AdminState;
+}
+
+// srv_admin_state bits (HAProxy's SRV_ADMF_*): forced, inherited, config, resolver and
+// health-check maintenance; forced and inherited drain.
+const MAINT_BITS = 0x01 | 0x02 | 0x04 | 0x20 | 0x40;
+const DRAIN_BITS = 0x08 | 0x10;
+
+/** The administrative state in `srv_admin_state`; unlike `show stat`'s status, a DOWN server keeps it. */
+export function adminStateOfBits(bits: number): AdminState {
+  if (bits & MAINT_BITS) return "maint";
+  if (bits & DRAIN_BITS) return "drain";
+  return "ready";
+}
+
+/** Parses `show servers state <backend>` (format version 1, columns named by its header). */
+export function parseServersState(text: string, backend: string): ServerState[] {
+  const lines = text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  const headerLine = lines.find((line) => line.startsWith("# "));
+  if (!headerLine) throw new RuntimeApiError(`show servers state ${backend} gave no header: ${text.trim().slice(0, 200)}`);
+  const header = headerLine.slice(2).split(" ");
+  const column = (name: string) => {
+    const index = header.indexOf(name);
+    if (index < 0) throw new RuntimeApiError(`show servers state has no column ${name}`);
+    return index;
+  };
+  const cols = { be: column("be_name"), sv: column("srv_name"), addr: column("srv_addr"), port: column("srv_port"), admin: column("srv_admin_state"), weight: column("srv_uweight") };
+  return lines
+    .filter((line) => !line.startsWith("#") && line.includes(" "))
+    .map((line) => line.split(" "))
+    .filter((f) => f[cols.be] === backend)
+    .map((f) => ({
+      server: f[cols.sv]!,
+      address: f[cols.addr]!,
+      port: Number(f[cols.port]),
+      weight: Number(f[cols.weight]),
+      adminState: adminStateOfBits(Number(f[cols.admin])),
+    }));
+}
+
+export async function serversState(socketPath: string, backend: string, timeoutMs = 5000): Promise<ServerState[]> {
+  return parseServersState(await runtimeCommand(socketPath, `show servers state ${backend}`, timeoutMs), backend);
+}
+
+export async function readServers(socketPath: string, backend: string, servers: readonly string[], timeoutMs = 5000): Promise<Record<string, ServerView>> {
+  const states = await serversState(socketPath, backend, timeoutMs);
   const views: Record<string, ServerView> = {};
   for (const name of servers) {
-    const stat = stats.find((s) => s.server === name);
-    if (!stat) throw new RuntimeApiError(`backend ${backend} has no server ${name}`);
-    views[name] = { weight: stat.weight, adminState: adminStateOf(stat.status) };
+    const state = states.find((s) => s.server === name);
+    if (!state) throw new RuntimeApiError(`backend ${backend} has no server ${name}`);
+    views[name] = { weight: state.weight, adminState: state.adminState };
   }
   return views;
+}
+
+/** Points a server at `address:port`, as `set server ... addr` does, and checks HAProxy took it. */
+export async function setServerAddress(socketPath: string, backend: string, server: string, address: string, port: number): Promise<void> {
+  const command = `set server ${backend}/${server} addr ${address} port ${port}`;
+  const answer = (await runtimeCommand(socketPath, command)).trim();
+  // HAProxy answers this one with a sentence on success too ("... changed from ... to ...").
+  if (answer !== "" && !/changed|no need to change/i.test(answer)) throw new RuntimeApiError(`HAProxy refused "${command}": ${answer}`);
+}
+
+/** `show stat` status of a frontend: OPEN when it accepts connections, STOP when disabled. */
+export function frontendStatusOf(csv: string, frontend: string): string | undefined {
+  const lines = csv.split("\n").filter((line) => line.trim() !== "");
+  const header = lines.shift()?.replace(/^# /, "").split(",") ?? [];
+  const [px, sv, status] = ["pxname", "svname", "status"].map((name) => header.indexOf(name)) as [number, number, number];
+  if (px < 0 || sv < 0 || status < 0) throw new RuntimeApiError("show stat has no pxname/svname/status columns");
+  return lines.map((line) => line.split(",")).find((f) => f[px] === frontend && f[sv] === "FRONTEND")?.[status];
+}
+
+export async function frontendStatus(socketPath: string, frontend: string, timeoutMs = 5000): Promise<string | undefined> {
+  return frontendStatusOf(await runtimeCommand(socketPath, "show stat", timeoutMs), frontend);
+}
+
+export function enableFrontend(socketPath: string, frontend: string): Promise<void> {
+  return mutate(socketPath, `enable frontend ${frontend}`);
 }
 
 /** Writes the servers' live state where HAProxy reloads it from, so a restart keeps the weights. */

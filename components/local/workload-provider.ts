@@ -1,14 +1,16 @@
 /**
  * Dynamic provider of a workload process: one slot of the sample service on loopback. `read`
- * reports what really runs, so a process killed behind Pulumi's back shows up as deleted on refresh.
+ * reports what really serves (process, port, the version that answers), so that anything done
+ * behind Pulumi's back shows up as a changed property on refresh, and an update restarts it.
  */
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as pulumi from "@pulumi/pulumi";
 import { httpGet } from "./http-probe";
+import { holdsPort, processState, type ProcessState } from "./procfs";
 import { isRunning, startDetached, stopProcess, waitFor } from "./processes";
-import { changedKeys } from "./dynamic";
+import { changedKeys, newKeysOnlyWhenFaulty } from "./dynamic";
 
 export interface WorkloadInputs {
   readonly service: string;
@@ -25,9 +27,21 @@ export interface WorkloadInputs {
   readonly node: string;
 }
 
+/** What answers `GET /healthz` on the workload's address and port; null when nothing does. */
+export interface HealthAnswer {
+  readonly version: string;
+  readonly slot: string;
+}
+
 export interface WorkloadOutputs extends WorkloadInputs {
   readonly pid: number;
   readonly url: string;
+  /** Read back: is process `pid` (with this workload's marker) running, stopped or gone? */
+  readonly process: ProcessState;
+  /** Read back: process `pid` itself holds a socket listening on address:port. */
+  readonly listening: boolean;
+  /** Read back: the version and slot that answer on address:port, whoever answers. */
+  readonly answers: HealthAnswer | null;
 }
 
 const REPLACING_KEYS = ["service", "slot", "version", "address", "port", "failureRate", "latencyMs", "runDir", "entry", "node"] as const;
@@ -39,14 +53,49 @@ export const workloadMarker = (w: Pick<WorkloadInputs, "service" | "slot" | "por
 
 const urlOf = (w: WorkloadInputs) => `http://${w.address}:${w.port}`;
 
-async function answersAs(w: WorkloadInputs): Promise<boolean> {
-  const res = await httpGet(`${urlOf(w)}/healthz`, 1000);
-  if (res?.status !== 200) return false;
+/** One /healthz answer as the sample service gives it; null for anything else. */
+export function healthAnswerOf(res: { status: number; body: string } | undefined): HealthAnswer | null {
+  if (res?.status !== 200) return null;
   try {
-    return (JSON.parse(res.body) as { version?: string }).version === w.version;
+    const body = JSON.parse(res.body) as { version?: unknown; slot?: unknown };
+    return typeof body.version === "string" && typeof body.slot === "string" ? { version: body.version, slot: body.slot } : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+async function probe(w: WorkloadInputs, timeoutMs: number): Promise<HealthAnswer | null> {
+  return healthAnswerOf(await httpGet(`${urlOf(w)}/healthz`, timeoutMs));
+}
+
+const expectedAnswer = (w: WorkloadInputs): HealthAnswer => ({ version: w.version, slot: w.slot });
+// Field by field: state may hand the object back with its keys in another order.
+const sameAnswer = (a: HealthAnswer | null | undefined, b: HealthAnswer) => a?.version === b.version && a?.slot === b.slot;
+const answersAs = async (w: WorkloadInputs) => sameAnswer(await probe(w, 1000), expectedAnswer(w));
+
+/** A second chance, so that a busy machine's slow answer is not reported as drift. */
+const PROBE_TIMEOUT_MS = 3000;
+const PROBE_ATTEMPTS = 2;
+
+/** What runs: the process, whether it holds its port, and what answers on that port. */
+export async function readBack(props: WorkloadOutputs): Promise<WorkloadOutputs> {
+  const state = processState(props.pid, workloadMarker(props));
+  const listening = state !== "gone" && holdsPort(props.pid, props.address, props.port);
+  let answers: HealthAnswer | null = null;
+  // A stopped process holds the port and answers nothing: no need to wait for the probe to time out.
+  const probes = state === "stopped" && listening ? 0 : PROBE_ATTEMPTS;
+  for (let attempt = 0; attempt < probes && answers === null; attempt++) answers = await probe(props, PROBE_TIMEOUT_MS);
+  const found: WorkloadOutputs = { ...props, process: state, listening, answers };
+  return newKeysOnlyWhenFaulty(props, found, { process: "running", listening: true, answers: expectedAnswer(props) });
+}
+
+/** Why an update must restart the workload. A missing read-back value (older state) is no reason. */
+export function restartReasons(olds: Partial<WorkloadOutputs>, news: WorkloadInputs): string[] {
+  const reasons: string[] = [];
+  if (olds.process !== undefined && olds.process !== "running") reasons.push("process");
+  if (olds.listening === false) reasons.push("listening");
+  if (olds.answers !== undefined && !sameAnswer(olds.answers, expectedAnswer(news))) reasons.push("answers");
+  return reasons;
 }
 
 async function start(inputs: WorkloadInputs): Promise<WorkloadOutputs> {
@@ -79,7 +128,7 @@ async function start(inputs: WorkloadInputs): Promise<WorkloadOutputs> {
         `is port ${inputs.port} free? See ${logFile}`,
     );
   }
-  return { ...inputs, pid, url: urlOf(inputs) };
+  return { ...inputs, pid, url: urlOf(inputs), process: "running", listening: true, answers: expectedAnswer(inputs) };
 }
 
 export const provider: pulumi.dynamic.ResourceProvider = {
@@ -89,18 +138,22 @@ export const provider: pulumi.dynamic.ResourceProvider = {
   },
 
   async read(id: string, props: WorkloadOutputs) {
-    if (!isRunning(props.pid, workloadMarker(props))) return { id: undefined as unknown as string, props: {} };
-    return { id, props };
+    // The resource stays in state when its process is gone: a failed restart must not forget it.
+    return { id, props: await readBack(props) };
   },
 
   async diff(_id: string, olds: WorkloadOutputs, news: WorkloadInputs) {
     const replaces = changedKeys<WorkloadInputs>(olds, news, REPLACING_KEYS) as string[];
+    const restart = restartReasons(olds, news);
     // Same port before and after: the old process must stop before the new one can listen.
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
+    return { changes: replaces.length + restart.length > 0, replaces, deleteBeforeReplace: true };
   },
 
-  async update(_id: string, olds: WorkloadOutputs) {
-    return { outs: olds };
+  async update(_id: string, olds: WorkloadOutputs, news: WorkloadInputs) {
+    // A stopped process cannot run its SIGTERM handler: it is killed outright.
+    const stopped = processState(olds.pid, workloadMarker(olds)) === "stopped";
+    await stopProcess(olds.pid, workloadMarker(olds), stopped ? "SIGKILL" : "SIGTERM", stopped ? 0 : 5000);
+    return { outs: await start(news) };
   },
 
   async delete(_id: string, props: WorkloadOutputs) {

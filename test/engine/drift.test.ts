@@ -150,7 +150,7 @@ describe("engine: drift on the local target", function () {
     assert.equal((await live()).green!.adminState, "ready");
   });
 
-  it("a killed workload is a resource deleted outside Pulumi; revert starts it again", async () => {
+  it("a killed workload is drift of its read-back (process, port, answer); revert starts it again", async () => {
     const state = await (await project.open()).run("export", (s) => s.exportStack());
     const green = state.deployment.resources.find((r: { type: string; outputs?: { slot?: string } }) => r.type === "pulumi-nodejs:dynamic/local:Workload" && r.outputs?.slot === "green");
     const marker = workloadMarker({ service: "hello", slot: "green", port: project.ports.green });
@@ -159,8 +159,8 @@ describe("engine: drift on the local target", function () {
 
     const found = await check();
     assert.equal(found.exitCode, 2);
-    assert.deepEqual(summary(found.report.items), ["drift hello-green -"]);
-    assert.equal(found.report.items[0]!.operation, "delete");
+    assert.deepEqual(summary(found.report.items), ["drift hello-green answers", "drift hello-green listening", "drift hello-green process"]);
+    assert.equal(found.report.items.find((i) => i.property === "process")!.found_value, "gone");
 
     const fixed = await check({ fix: "revert" });
     assert.equal(fixed.exitCode, 0);

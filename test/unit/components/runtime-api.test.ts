@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { adminStateOf, parseServerStats } from "../../../components/local/runtime-api";
+import { adminStateOf, adminStateOfBits, frontendStatusOf, parseServersState, parseServerStats } from "../../../components/local/runtime-api";
 
 // Trimmed from HAProxy 2.6 `show stat`: the header plus rows of two backends.
 const header =
@@ -40,5 +40,48 @@ describe("HAProxy runtime API parsing", () => {
     assert.equal(adminStateOf("DRAIN"), "drain");
     assert.equal(adminStateOf("UP"), "ready");
     assert.equal(adminStateOf("DOWN"), "ready");
+  });
+});
+
+// HAProxy 2.6 `show servers state be_hello`: blue moved to port 18199, green drained.
+const serversState = [
+  "1",
+  "# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port",
+  "3 be_hello 1 blue 127.0.0.1 2 0 100 0 1 6 3 4 6 0 0 0 - 18199 - 0 0 - - 0",
+  "3 be_hello 2 green 127.0.0.2 2 8 40 0 0 6 3 4 6 0 0 0 - 18102 - 0 0 - - 0",
+  "4 be_other 1 blue 10.0.0.1 2 1 1 0 0 6 3 4 6 0 0 0 - 80 - 0 0 - - 0",
+  "",
+].join("\n");
+
+describe("HAProxy runtime API: servers state", () => {
+  it("gives each server of one backend its live address, port, weight and admin state", () => {
+    assert.deepEqual(parseServersState(serversState, "be_hello"), [
+      { server: "blue", address: "127.0.0.1", port: 18199, weight: 100, adminState: "ready" },
+      { server: "green", address: "127.0.0.2", port: 18102, weight: 40, adminState: "drain" },
+    ]);
+  });
+
+  it("rejects an answer without a header (an error message, say)", () => {
+    assert.throws(() => parseServersState("Can't find backend.\n", "be_x"), /gave no header: Can't find backend/);
+  });
+
+  const bits: [number, string][] = [
+    [0x00, "ready"],
+    [0x01, "maint"], // forced (set server ... state maint)
+    [0x02, "maint"], // inherited from a tracked server
+    [0x04, "maint"], // disabled in the configuration
+    [0x08, "drain"], // forced (set server ... state drain)
+    [0x10, "drain"],
+    [0x20, "maint"], // address resolution failed
+    [0x40, "maint"], // health check said maint
+    [0x09, "maint"], // maint wins over drain
+  ];
+  for (const [value, state] of bits) {
+    it(`srv_admin_state 0x${value.toString(16)} is ${state}`, () => assert.equal(adminStateOfBits(value), state));
+  }
+
+  it("reads a frontend's status from show stat", () => {
+    assert.equal(frontendStatusOf(csv, "fe_hello"), "OPEN");
+    assert.equal(frontendStatusOf(csv, "fe_none"), undefined);
   });
 });
