@@ -7,7 +7,6 @@
 import { randomUUID } from "node:crypto";
 import { ConfigError, RolloutInProgressError } from "../errors";
 import { ExitCode } from "../exit-codes";
-import { describeFinding } from "../health/assess";
 import { checkHealthSettled, declaredHealthPath, type SettleOptions } from "../health/check";
 import type { HealthAssessment } from "../health/model";
 import { buildReport } from "../report/build";
@@ -67,7 +66,7 @@ async function checkServes(session: RolloutSession, outputs: StackOutputs): Prom
 
 /** The report's one-line account of a deploy that ended with the service not serving as declared. */
 function notServing(what: string, health: HealthAssessment): string {
-  return `${what}, but the service is ${health.verdict}: ${health.problems.map(describeFinding).join("; ")}`;
+  return `${what}, but the service is ${health.verdict}: ${health.problems.map((f) => `${f.subject}: ${f.message}`).join("; ")}`;
 }
 
 const ownerText = (record: RolloutRecord) => (record.owner ? `${record.owner.host} pid ${record.owner.pid}` : "nobody");

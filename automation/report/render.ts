@@ -27,7 +27,9 @@ function healthLines(health: NonNullable<Report["health"]>): string[] {
 
 export function renderText(report: Report): string {
   const s = report.summary;
-  const head = `${s.command} ${s.stack}: ${s.status} in ${s.duration_seconds.toFixed(1)} s${s.strategy ? ` (${s.strategy}${s.deployment_id ? ` ${s.deployment_id}` : ""})` : ""}`;
+  // status answers "does it serve?" first; the last update's result is in its message.
+  const outcome = s.command === "status" && report.health ? report.health.verdict : s.status;
+  const head = `${s.command} ${s.stack}: ${outcome} in ${s.duration_seconds.toFixed(1)} s${s.strategy ? ` (${s.strategy}${s.deployment_id ? ` ${s.deployment_id}` : ""})` : ""}`;
   const lines = [head];
   if (report.health) lines.push(...healthLines(report.health));
   if (s.message) lines.push(`  ${s.message}`);

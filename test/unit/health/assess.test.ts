@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assessHealth } from "../../../automation/health/assess";
+import { assessHealth, describeFinding } from "../../../automation/health/assess";
 import type { Answer, Observations } from "../../../automation/health/model";
 
 const blueOk: Answer = { status: 200, slot: "blue", version: "1.0.0" };
@@ -189,7 +189,7 @@ describe("health: assessHealth", () => {
   for (const row of rows) {
     it(`${row.name} → ${row.verdict}`, () => {
       const result = assessHealth(row.obs, "s");
-      const lines = (findings: readonly { subject: string; message: string; fix?: string }[]) => findings.map((f) => `${f.subject}: ${f.message}${f.fix ? ` (${f.fix})` : ""}`);
+      const lines = (findings: readonly Parameters<typeof describeFinding>[0][]) => findings.map(describeFinding);
       assert.equal(result.verdict, row.verdict, JSON.stringify(result, null, 2));
       const problems = lines(result.problems);
       for (const pattern of row.problems ?? []) assert.ok(problems.some((p) => pattern.test(p)), `${pattern} not in ${JSON.stringify(problems, null, 2)}`);
