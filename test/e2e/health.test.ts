@@ -4,6 +4,10 @@
  * breaks them: processes killed, a server re-pointed through HAProxy's Runtime API.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { hostname, userInfo } from "node:os";
+import * as path from "node:path";
 import { runtimeCommand } from "../../components/local/runtime-api";
 import { getAnswer, probeEndpoint } from "../../automation/health/probes";
 import type { StackConfigInput } from "../../stacks/config";
@@ -174,6 +178,25 @@ describe("e2e: status checks what serves; deploy never says success over a broke
     } finally {
       await runtimeCommand(socket, `set server ${backend}/blue addr 127.0.0.1 port ${project.ports.blue}`);
     }
+  });
+
+  it("a stale engine lock is mentioned with the command that clears it; the verdict stays what serves", async () => {
+    // The lock an engine that died leaves in a file:// backend: its pid no longer runs.
+    const dir = path.join(project.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, ""), ".pulumi", "locks", "organization", "switchyard", project.stackName);
+    mkdirSync(dir, { recursive: true });
+    const dead = spawnSync("true").pid!;
+    writeFileSync(path.join(dir, "0b6a4f1e-dead-4c4c-9d9d-000000000001.json"), JSON.stringify({ pid: dead, username: userInfo().username, hostname: hostname(), timestamp: new Date().toISOString() }));
+    const { result, report } = await statusJson();
+    assert.equal(result.code, 0, result.stdout);
+    assert.equal(report.health.verdict, "healthy");
+    const notes = report.health.notes.map((n) => `${n.subject}: ${n.message}`);
+    assert.ok(notes.some((n) => new RegExp(`^engine: a stale engine lock is left by .+ pid ${dead}, which no longer runs`).test(n)), notes.join("\n"));
+    // The engine honours that lock, and recover clears it.
+    const recovered = await project.cli("recover", "--json");
+    assert.equal(recovered.code, 0, recovered.stderr);
+    assert.ok((JSON.parse(recovered.stdout).actions as string[]).some((a) => a.includes(`pid ${dead}, which no longer runs`)));
+    const after = await statusJson();
+    assert.ok(!after.report.health.notes.some((n) => /lock/.test(n.message)), JSON.stringify(after.report.health.notes));
   });
 
   it("a paused rollout: status names resume, promote and abort, never `deploy resumes it`", async () => {
