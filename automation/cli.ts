@@ -229,7 +229,7 @@ export function buildCli(onExit: (code: number) => void): Command {
     .exitOverride();
   cli.addHelpText(
     "after",
-    "\nExit codes: 0 done, 1 error (bad input, failed operation), 2 drift found, 3 rolled back, 4 paused for a person.",
+    "\nExit codes: 0 done, 1 error (bad input, failed operation), 2 drift found, 3 rolled back, 4 paused for a person, 5 not healthy (status: degraded or down; deploy: the service does not serve as declared).",
   );
   for (const spec of COMMANDS) {
     const command = cli.command(spec.name);

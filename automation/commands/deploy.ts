@@ -1,11 +1,14 @@
 /**
  * `deploy`: decides from what runs and what the config asks whether to apply the config in one
- * update or to roll the new release out progressively, then does it. Exit 0 when it succeeded,
- * 3 when it rolled back, 4 when analysis paused it for a person.
+ * update or to roll the new release out progressively, then does it, and ends by checking that
+ * the service answers as declared. Exit 0 when it succeeded and serves, 3 when it rolled back,
+ * 4 when analysis paused it for a person, 5 when it was applied but the service does not serve.
  */
 import { randomUUID } from "node:crypto";
 import { ConfigError, RolloutInProgressError } from "../errors";
 import { ExitCode } from "../exit-codes";
+import { checkHealthSettled, declaredHealthPath, type SettleOptions } from "../health/check";
+import type { HealthAssessment } from "../health/model";
 import { buildReport } from "../report/build";
 import type { Report } from "../report/model";
 import { progressView } from "../report/progress";
@@ -49,6 +52,23 @@ async function recordAndMeasure(session: RolloutSession, finished: FinishedDeplo
   return deliveryMetrics(await readLedger(session.store), METRICS_WINDOW_MS);
 }
 
+/**
+ * How long a just-deployed service has to answer as declared: HAProxy marks a freshly started
+ * server UP after two passing checks a second apart, and a workload needs a moment to listen.
+ */
+const SERVES_WITHIN: SettleOptions = { withinMs: 20_000, everyMs: 1000 };
+
+/** Never success on a guess: the end of a deploy reads what really serves. */
+async function checkServes(session: RolloutSession, outputs: StackOutputs): Promise<HealthAssessment> {
+  const { config, ctx } = session;
+  return checkHealthSettled({ outputs, healthPath: declaredHealthPath(config as unknown as Record<string, unknown>, config.target) }, ctx.stack, SERVES_WITHIN);
+}
+
+/** The report's one-line account of a deploy that ended with the service not serving as declared. */
+function notServing(what: string, health: HealthAssessment): string {
+  return `${what}, but the service is ${health.verdict}: ${health.problems.map((f) => `${f.subject}: ${f.message}`).join("; ")}`;
+}
+
 const ownerText = (record: RolloutRecord) => (record.owner ? `${record.owner.host} pid ${record.owner.pid}` : "nobody");
 
 /** Drives a rollout record to its end (or a pause) and reports. Shared with resume and promote. */
@@ -80,26 +100,31 @@ export async function driveRollout(
     restoreSeconds: record.rollbackStartedAt && record.stableRestoredAt ? (Date.parse(record.stableRestoredAt) - Date.parse(record.rollbackStartedAt)) / 1000 : undefined,
   });
   const outputs = await session.outputs();
-  const status = outcome === "succeeded" ? "success" : outcome;
+  const health = outcome === "paused" ? undefined : await checkServes(session, outputs);
+  const broken = outcome === "succeeded" && health?.verdict !== "healthy";
+  const status = broken ? "failed" : outcome === "succeeded" ? "success" : outcome;
   const nextSteps =
     outcome === "paused"
       ? [`switchyard resume --stack ${ctx.stack}`, `switchyard promote --stack ${ctx.stack}`, `switchyard abort --stack ${ctx.stack}`]
       : outcome === "rolled-back"
         ? [`fix the release on ${record.canarySlot}, then deploy again`]
-        : [`curl ${outputs.endpoint ?? ""}/`.trim()];
+        : broken
+          ? [`switchyard status --stack ${ctx.stack}`, `switchyard drift --stack ${ctx.stack}`]
+          : [`curl ${outputs.endpoint ?? ""}/`.trim()];
   const report = buildReport({
     command,
     stack: ctx.stack,
     environment: session.config.environment,
     startedAt: started,
     status,
-    message: record.statusReason,
+    message: broken ? notServing(`rollout ${record.id} completed`, health!) : record.statusReason,
     outputs,
     record,
     metrics,
+    health,
     nextSteps,
   });
-  const exitCode = outcome === "succeeded" ? ExitCode.Done : outcome === "rolled-back" ? ExitCode.RolledBack : ExitCode.Paused;
+  const exitCode = broken ? ExitCode.NotHealthy : outcome === "succeeded" ? ExitCode.Done : outcome === "rolled-back" ? ExitCode.RolledBack : ExitCode.Paused;
   return { report, exitCode };
 }
 
@@ -159,20 +184,27 @@ export async function deploy(ctx: CommandContext): Promise<CommandResult> {
     const after = await session.outputs();
     const changed = Object.entries(changes).some(([op, n]) => op !== "same" && n > 0);
     const metrics = changed ? await recordAndMeasure(session, { kind: "deploy", outcome: "succeeded", startedAt: started }) : undefined;
+    const health = await checkServes(session, after);
+    const serves = health.verdict === "healthy";
     const report = buildReport({
       command: "deploy",
       stack: ctx.stack,
       environment: session.config.environment,
       startedAt: started,
-      status: changed ? "success" : "no-change",
-      message: decision.reason,
+      status: !serves ? "failed" : changed ? "success" : "no-change",
+      message: serves ? decision.reason : notServing(changed ? "the update was applied" : "the update changed nothing", health),
       outputs: after,
       changes,
       metrics,
+      health,
       previousVersion: running && running.weights.blue >= running.weights.green ? running.versions.blue : running?.versions.green,
-      nextSteps: after.endpoint ? [`curl ${after.endpoint}/`, `switchyard status --stack ${ctx.stack}`] : [],
+      nextSteps: !serves
+        ? [`switchyard status --stack ${ctx.stack}`, `switchyard drift --stack ${ctx.stack}`]
+        : after.endpoint
+          ? [`curl ${after.endpoint}/`, `switchyard status --stack ${ctx.stack}`]
+          : [],
     });
-    return { report, exitCode: ExitCode.Done };
+    return { report, exitCode: serves ? ExitCode.Done : ExitCode.NotHealthy };
   }
 
   const { config } = session;

@@ -18,6 +18,7 @@ export interface ReportInput {
   readonly previousVersion?: string;
   readonly policy?: Report["policy"];
   readonly metrics?: Report["metrics"];
+  readonly health?: Report["health"];
   readonly nextSteps?: readonly string[];
 }
 
@@ -84,6 +85,7 @@ export function buildReport(input: ReportInput): Report {
     changes: input.changes,
     endpoint: outputs?.endpoint,
     metrics: input.metrics,
+    health: input.health,
     policy: input.policy,
     next_steps: input.nextSteps ?? [],
   };

@@ -6,6 +6,7 @@ import type { Slot, Weights } from "../../components/traffic/weights";
 import type { Measurement, Phase } from "../analysis/types";
 import type { PolicyReport } from "../policy/run";
 import type { DeliveryMetrics } from "../releases/metrics";
+import type { HealthAssessment } from "../health/model";
 
 export type ReportStatus = "success" | "failed" | "rolled-back" | "paused" | "no-change" | "running";
 
@@ -70,6 +71,11 @@ export interface Report {
   readonly endpoint?: string;
   /** Delivery metrics over the last 30 days, after this deploy. */
   readonly metrics?: DeliveryMetrics;
+  /**
+   * What really serves, checked on the data plane (status, and the end of a deploy): verdict
+   * healthy, degraded or down; problems say what is wrong, notes what is worth knowing.
+   */
+  readonly health?: HealthAssessment;
   /** Policy findings, when the command ran the policy pack. */
   readonly policy?: PolicyReport;
   readonly next_steps: readonly string[];

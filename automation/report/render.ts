@@ -1,4 +1,5 @@
 import { renderPolicyText } from "../policy/render";
+import type { Finding } from "../health/model";
 import type { Report } from "./model";
 
 export function renderJson(report: Report): string {
@@ -14,10 +15,23 @@ function formatChanges(changes: Readonly<Record<string, number>> | undefined): s
   return parts.join(", ") || "none";
 }
 
+const findingLine = (mark: string, f: Finding) => `    ${mark} ${f.subject}: ${f.message}${f.fix ? ` — ${f.fix}` : ""}`;
+
+function healthLines(health: NonNullable<Report["health"]>): string[] {
+  return [
+    `  health: ${health.verdict}`,
+    ...health.problems.map((f) => findingLine(f.level === "down" ? "✗" : "!", f)),
+    ...health.notes.map((f) => findingLine("·", f)),
+  ];
+}
+
 export function renderText(report: Report): string {
   const s = report.summary;
-  const head = `${s.command} ${s.stack}: ${s.status} in ${s.duration_seconds.toFixed(1)} s${s.strategy ? ` (${s.strategy}${s.deployment_id ? ` ${s.deployment_id}` : ""})` : ""}`;
+  // status answers "does it serve?" first; the last update's result is in its message.
+  const outcome = s.command === "status" && report.health ? report.health.verdict : s.status;
+  const head = `${s.command} ${s.stack}: ${outcome} in ${s.duration_seconds.toFixed(1)} s${s.strategy ? ` (${s.strategy}${s.deployment_id ? ` ${s.deployment_id}` : ""})` : ""}`;
   const lines = [head];
+  if (report.health) lines.push(...healthLines(report.health));
   if (s.message) lines.push(`  ${s.message}`);
   const changes = formatChanges(report.changes);
   if (changes) lines.push(`  resources: ${changes}`);

@@ -1,0 +1,83 @@
+/**
+ * What the health check observed of a deployed stack, and what it concluded. Observations are
+ * plain data gathered by the probes (probes.ts, collect.ts); the verdict is a pure function of
+ * them (assess.ts), so every rule is table-tested without a running service.
+ */
+import type { Slot, Weights } from "../../components/traffic/weights";
+
+export type Verdict = "healthy" | "degraded" | "down";
+
+/** One answer of an HTTP endpoint; `status` undefined means nothing answered. */
+export interface Answer {
+  readonly status?: number;
+  /** The slot and version the body names (the sample service's JSON), when it names them. */
+  readonly slot?: string;
+  readonly version?: string;
+  /** Why nothing answered (refused, timeout...). */
+  readonly error?: string;
+}
+
+export interface ServerObservation {
+  /** HAProxy's `show stat` status: UP, DOWN, MAINT, DRAIN, "no check"... */
+  readonly status: string;
+  readonly weight: number;
+}
+
+export interface ProcessObservation {
+  /** The pid state records; undefined when state has no such process. */
+  readonly pid?: number;
+  readonly alive: boolean;
+}
+
+export interface Observations {
+  readonly target: string;
+  /** The public endpoint and its answers; undefined when the stack has no endpoint output. */
+  readonly endpoint?: { readonly url: string; readonly answers: readonly Answer[] };
+  /** What state says should serve. */
+  readonly declared: {
+    readonly weights?: Weights;
+    readonly versions: Partial<Record<Slot, string>>;
+    /** Slots that run a workload (a scaled-down slot runs none and takes no traffic). */
+    readonly running: readonly Slot[];
+  };
+  /** True when every answer must name its slot (the local sample service does; a cloud app may not). */
+  readonly answersNameSlot: boolean;
+  /** Local target: HAProxy's servers as its runtime API reports them, or why it could not be read. */
+  readonly proxy?: { readonly servers: Partial<Record<Slot, ServerObservation>> } | { readonly error: string };
+  readonly proxyProcess?: ProcessObservation;
+  /** Local target: each slot's workload process and its own answer to /healthz. */
+  readonly workloads?: Partial<Record<Slot, { readonly process?: ProcessObservation; readonly answer?: Answer; readonly url?: string }>>;
+  /** Weights read back from the data plane; undefined when this target cannot be read. */
+  readonly liveWeights?: Weights;
+  /**
+   * A rollout in progress and every split it may have in flight (its recorded weights, its current
+   * step, back on stable): these explain live weights that differ from state for a moment.
+   */
+  readonly rollout?: { readonly id: string; readonly inFlight: readonly Weights[] };
+  readonly engine: {
+    /** Who holds the engine's lock on the stack; `stale` when that process no longer runs. */
+    readonly lock?: { readonly holder: string; readonly stale: boolean };
+    /** False when this backend's locks cannot be read from here. */
+    readonly lockChecked: boolean;
+    /** Operations an interrupted update left pending in state, in words. */
+    readonly pending: readonly string[];
+  };
+}
+
+export type FindingLevel = "down" | "degraded" | "note";
+
+export interface Finding {
+  readonly level: FindingLevel;
+  /** What it is about: endpoint, haproxy, blue, green, weights, engine. */
+  readonly subject: string;
+  readonly message: string;
+  readonly fix?: string;
+}
+
+export interface HealthAssessment {
+  readonly verdict: Verdict;
+  /** What makes it not healthy, worst first. */
+  readonly problems: readonly Finding[];
+  /** Worth knowing, verdict unchanged (a lock, an interrupted update, what could not be read). */
+  readonly notes: readonly Finding[];
+}
