@@ -9,16 +9,14 @@ import type { z } from "zod";
 import { FIXES, NAMESPACE, stackConfigSchema, type StackConfig } from "../stacks/config";
 import { ConfigError, type ConfigProblem } from "./errors";
 import { loadCloudTarget } from "../stacks/targets/load";
+import { markSecrets } from "./secrets/mark";
+import { describeInput } from "./secrets/redact";
+import { NOT_SECRETABLE } from "./secrets/schema";
+import { isSecret } from "./secrets/secret";
+import { formatPath } from "./secrets/path";
+import { plaintextWarnings } from "./secrets/warnings";
 
 export const stackFilePath = (workDir: string, stackName: string) => path.join(workDir, "stacks", `Pulumi.${stackName}.yaml`);
-
-/** A value that may be secret is never echoed back. */
-function describeValue(value: unknown, key: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (/secret|password|token|key$|headers|authorization/i.test(key) || (typeof value === "object" && value !== null && "secure" in value)) return "[secret]";
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
 
 function fixFor(dotted: string, issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") {
@@ -42,7 +40,9 @@ function problemsOf(error: z.ZodError): ConfigProblem[] {
         fix: fixFor(dotted, issue),
       }));
     }
-    return [{ path: `${NAMESPACE}:${dotted}`, message: issue.message, value: describeValue(issue.input, dotted), fix: fixFor(dotted, issue) }];
+    // A secret where none may go: its type error ("expected string") would only puzzle.
+    const message = isSecret(issue.input) ? NOT_SECRETABLE : issue.message;
+    return [{ path: `${NAMESPACE}:${dotted}`, message, value: describeInput(issue.input, formatPath(issue.path as (string | number)[])), fix: fixFor(dotted, issue) }];
   });
 }
 
@@ -55,7 +55,8 @@ export function parseStackConfig(entries: Readonly<Record<string, unknown>>, sou
   for (const [key, value] of Object.entries(entries)) {
     if (key.startsWith(`${NAMESPACE}:`)) ours[key.slice(NAMESPACE.length + 1)] = value;
   }
-  const result = stackConfigSchema.safeParse(ours, { reportInput: true });
+  // Driver: the stack file's `{ secure: ... }` values become Secrets (the program gets them decrypted).
+  const result = stackConfigSchema.safeParse(markSecrets(ours), { reportInput: true });
   if (!result.success) throw new ConfigError(problemsOf(result.error), source);
   const config = result.data;
   if (config.target !== "local") {
@@ -73,6 +74,8 @@ export function parseStackConfig(entries: Readonly<Record<string, unknown>>, sou
 export interface LoadedStackConfig {
   readonly config: StackConfig;
   readonly file: string;
+  /** Plaintext credentials in a stack file other than local's: one line each, with the command that encrypts it. */
+  readonly warnings: readonly string[];
 }
 
 /** Reads `stacks/Pulumi.<stack>.yaml` and validates it; throws ConfigError naming every problem. */
@@ -92,5 +95,7 @@ export function loadStackConfig(stackName: string, workDir: string): LoadedStack
     throw new ConfigError([{ path: "(file)", message: `is not valid YAML: ${(error as Error).message.split("\n")[0]}`, fix: "correct the YAML syntax" }], shown);
   }
   const entries = (document as { config?: Record<string, unknown> } | null)?.config ?? {};
-  return { config: parseStackConfig(entries, shown), file };
+  const config = parseStackConfig(entries, shown);
+  const ours = Object.fromEntries(Object.entries(entries).filter(([key]) => key.startsWith(`${NAMESPACE}:`)).map(([key, value]) => [key.slice(NAMESPACE.length + 1), value]));
+  return { config, file, warnings: plaintextWarnings(ours, shown, { stack: stackName, workDir }) };
 }

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { DirectEngineFailure, runDirect, type DirectRunOptions } from "./direct-engine";
 import { engineDetail } from "./engine-detail";
+import { keepExportsEncrypted } from "./secrets/export";
 import { EngineError, SecretsError, SetupError, StackLockedError, StackNotFoundError, SwitchyardError } from "./errors";
 
 /** The Automation API, loaded on first use: a command whose engine work is all direct never pays for it. */
@@ -154,18 +155,20 @@ export async function openStack(settings: EngineSettings, programs: PulumiFn | P
       throw classifyEngineError(error, operation, settings.stackName, redact);
     }
   };
+  const direct = { binary: path.join(toolchain.pulumiRoot, "bin", "pulumi"), stackName: settings.stackName, workDir, env: envVars };
   const select = async (): Promise<Stack> => {
     const { LocalWorkspace, PulumiCommand } = sdk();
     const pulumiCommand = await PulumiCommand.get({ root: toolchain.pulumiRoot, skipVersionCheck: true });
     const args = { stackName: settings.stackName, projectName: PROJECT_NAME, program };
     const options = { workDir, pulumiCommand, envVars, pulumiHome: envVars.PULUMI_HOME };
-    return settings.mustExist ? LocalWorkspace.selectStack(args, options) : LocalWorkspace.createOrSelectStack(args, options);
+    const stack = await (settings.mustExist ? LocalWorkspace.selectStack(args, options) : LocalWorkspace.createOrSelectStack(args, options));
+    // Checkpoints and recovery keep exports: secrets stay ciphertext there.
+    return keepExportsEncrypted(stack, () => runDirect(direct, ["stack", "export"]));
   };
   let selecting: Promise<Stack> | undefined;
   const stackOf = () => (selecting ??= run("opening", select));
   // Selecting costs a CLI process; a command whose engine work is all direct never needs it.
   if (!settings.deferSelect) await stackOf();
-  const direct = { binary: path.join(toolchain.pulumiRoot, "bin", "pulumi"), stackName: settings.stackName, workDir, env: envVars };
   return {
     stackName: settings.stackName,
     workDir,

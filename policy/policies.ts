@@ -12,6 +12,7 @@ import { securityAdminPorts } from "./rules/security/admin-ports";
 import { securityEncryptionAtRest } from "./rules/security/encryption-at-rest";
 import { securityHttpsListeners } from "./rules/security/https-listeners";
 import { securityNoPublicBuckets } from "./rules/security/public-buckets";
+import { securityPlaintextCredentials } from "./rules/security/plaintext-credentials";
 import { securityRequiredTags } from "./rules/security/required-tags";
 import { trafficHealthChecks } from "./rules/traffic/health-checks";
 import { trafficNoWeightChangeOnReplace } from "./rules/traffic/no-weight-change-on-replace";
@@ -36,4 +37,5 @@ export const policies: Policies = [
   securityHttpsListeners,
   securityAdminPorts,
   securityRequiredTags,
+  securityPlaintextCredentials,
 ];

@@ -10,6 +10,7 @@ import { LocalBlueGreenEnvironment } from "../components/environment/local";
 import { loadCloudTarget } from "./targets/load";
 import { planOf, settingsOf } from "../automation/rollout/schema";
 import { effectiveTraffic, type StackConfig } from "./config";
+import { PLAINTEXT_CREDENTIALS_OUTPUT, plaintextCredentialsOf } from "../automation/secrets/program-output";
 
 /** Config values arrive as strings; structured ones as JSON. */
 function configEntries(): Record<string, unknown> {
@@ -84,6 +85,8 @@ function buildTarget(config: StackConfig, stack: string): Record<string, unknown
 
 export async function switchyardProgram(): Promise<Record<string, unknown>> {
   const stack = pulumi.getStack();
-  const config = parseStackConfig(configEntries(), `stack "${stack}" config`);
-  return { ...buildTarget(config, stack), rolloutPlan: rolloutPlan(config) };
+  const entries = configEntries();
+  const config = parseStackConfig(entries, `stack "${stack}" config`);
+  // Key paths only, for the policy pack (rules/security/plaintext-credentials.ts).
+  return { ...buildTarget(config, stack), rolloutPlan: rolloutPlan(config), [PLAINTEXT_CREDENTIALS_OUTPUT]: plaintextCredentialsOf(entries) };
 }

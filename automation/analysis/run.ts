@@ -20,6 +20,7 @@ import { createProvider as registryProvider, type RunScopedProvider } from "./pr
 import { describeError } from "./providers/common";
 import type { MetricSpec } from "./schema";
 import type { AnalysisContext, AnalysisRun, Measurement, MetricResult, Phase } from "./types";
+import { scrub, secretValues } from "../secrets/secret";
 
 export interface MeasurementEvent {
   readonly metric: string;
@@ -60,6 +61,8 @@ export function timerSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 interface Deps {
+  /** Decrypted secrets of the metrics: no measurement message may contain one (a script may echo its env). */
+  readonly secrets: readonly string[];
   readonly now: () => Date;
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly onMeasurement?: (event: MeasurementEvent) => void;
@@ -119,7 +122,8 @@ async function runMetric(
     await deps.sleep(spec.interval, stop.signal);
     if (stop.signal.aborted) break;
     const startedAt = deps.now().toISOString();
-    const measured = await measureOnce(provider, spec, ctx);
+    const raw = await measureOnce(provider, spec, ctx);
+    const measured = raw.message === undefined ? raw : { ...raw, message: scrub(raw.message, deps.secrets) };
     // Cut short by the stop: not evidence either way.
     if (stop.signal.aborted) break;
     // The run's clock is the one source of time, so reports and tests agree.
@@ -145,7 +149,7 @@ async function runMetric(
 
 /** Measures every metric and assesses the run. Rejects only for an unknown provider type. */
 export async function runAnalysis(metrics: readonly MetricSpec[], ctx: AnalysisContext, options: RunOptions = {}): Promise<AnalysisRunResult> {
-  const deps: Deps = { now: options.now ?? (() => new Date()), sleep: options.sleep ?? timerSleep, onMeasurement: options.onMeasurement };
+  const deps: Deps = { secrets: secretValues(metrics), now: options.now ?? (() => new Date()), sleep: options.sleep ?? timerSleep, onMeasurement: options.onMeasurement };
   const create = options.createProvider ?? ((spec: MetricSpec) => registryProvider(spec.provider.type));
   // All providers first: a bad type fails the run before anything is measured.
   const providers = metrics.map((spec) => create(spec));

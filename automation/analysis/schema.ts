@@ -4,6 +4,7 @@
  * once, so the rest of the code only sees milliseconds.
  */
 import { z } from "zod";
+import { secretable } from "../secrets/schema";
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
@@ -35,8 +36,10 @@ export const durationSchema = z.union([z.number(), z.string()], { message: 'must
 const positiveDuration = durationSchema.refine((ms) => ms > 0, { message: "must be longer than 0" });
 const limit = (what: string) => z.number().int(`${what} must be a whole number`).min(0, `${what} must be 0 or more`);
 const httpUrl = z.url({ protocol: /^https?$/, message: "must be an absolute http:// or https:// URL" });
-/** Header values may be tokens: they are sent, never shown in a measurement message. */
-const headers = z.record(z.string().min(1), z.string(), { message: "must map header names to string values" });
+/** A URL that may carry a token (a webhook's path, a password, a query): plaintext or a Pulumi secret. */
+const credentialUrl = secretable(httpUrl);
+/** Header values may be tokens: plaintext or Pulumi secrets, sent, never shown in a measurement message. */
+const headers = z.record(z.string().min(1), secretable(z.string({ message: "must be a string" })), { message: "must map header names to string values" });
 
 /** Placeholders a query, URL or dimension value may use; filled in from the analysis context. */
 export const TEMPLATE_VARIABLES = ["stack", "service", "canarySlot", "stableSlot"] as const;
@@ -54,7 +57,7 @@ const slotRef = z.enum(["canary", "stable", "blue", "green"], { message: "must b
 const httpProvider = z.strictObject({
   type: z.literal("http"),
   /** Absolute URL to probe. Default: the canary slot's own endpoint + `path`. */
-  url: httpUrl.optional(),
+  url: credentialUrl.optional(),
   path: z.string().startsWith("/", "must start with /").default("/"),
   /** Statuses that count as healthy. Default: any 2xx. */
   expectStatus: z.array(z.number().int().min(100).max(599)).min(1, "must list at least one status").optional(),
@@ -75,7 +78,7 @@ const haproxyProvider = z.strictObject({
 const prometheusProvider = z.strictObject({
   type: z.literal("prometheus"),
   /** Base URL of the Prometheus server, e.g. http://prometheus:9090. */
-  address: httpUrl,
+  address: credentialUrl,
   /** PromQL giving one number (a scalar or a one-series vector). */
   query: templated,
   timeout: positiveDuration.default(5000),
@@ -110,7 +113,8 @@ const commandProvider = z.strictObject({
   /** Program and arguments, run without a shell. Context comes in SWITCHYARD_* environment variables. */
   argv: z.array(z.string()).min(1, "must name at least the program"),
   cwd: z.string().min(1).optional(),
-  env: z.record(z.string(), z.string()).optional(),
+  /** Extra environment variables; values may be Pulumi secrets. */
+  env: z.record(z.string(), secretable(z.string({ message: "must be a string" }))).optional(),
   timeout: positiveDuration.default(30_000),
   /** Read the value from the last line of stdout and compare it with successCondition. */
   valueFromStdout: z.boolean().default(false),
@@ -119,7 +123,7 @@ const commandProvider = z.strictObject({
 const webhookProvider = z.strictObject({
   type: z.literal("webhook"),
   /** Receives a POST with the analysis context as JSON; any 2xx passes. */
-  url: httpUrl,
+  url: credentialUrl,
   headers: headers.optional(),
   timeout: positiveDuration.default(10_000),
   /** Dotted path of a number in the JSON answer (e.g. "data.errorRate"), compared with successCondition. */

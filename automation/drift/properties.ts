@@ -4,12 +4,9 @@
  * refreshes and for dynamic providers, so paths are computed here.
  */
 import type { PropertyChange } from "./model";
+import { PULUMI_SECRET_SIG as SECRET_SIG, SECRET_NAME } from "../secrets/redact";
 
 export const REDACTED = "[secret]";
-/** Pulumi's marker for a secret value in serialized properties. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-/** Names whose values are treated as secret even when not marked (same rule as config errors). */
-const SECRET_NAME = /secret|password|passphrase|token|apikey|api_key|private|credential|authorization|headers/i;
 /** Engine-internal keys (a dynamic provider's serialized code, `__provider`) are no one's property. */
 const INTERNAL_KEY = /^__/;
 

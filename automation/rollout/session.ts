@@ -10,6 +10,7 @@ import { runAnalysis } from "../analysis/run";
 import type { AnalysisContext } from "../analysis/types";
 import type { CommandContext } from "../commands/context";
 import { loadStackConfig } from "../config";
+import { decryptOnce } from "../secrets/decrypt";
 import { readStackOutputs } from "../report/outputs";
 import { EngineTrafficRouter } from "../routers/engine-router";
 import { readStackConfigValues, writeStackConfig } from "../stack-file";
@@ -52,7 +53,9 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
   // Commands that change the stack validate config before any engine call; commands on an
   // existing stack first make sure it exists, which is the more useful error.
   const opened = options.mustExist ? await openEngine() : undefined;
-  const loaded = loadStackConfig(ctx.stack, ctx.workDir).config;
+  const { config: loaded, warnings } = loadStackConfig(ctx.stack, ctx.workDir);
+  // For people, on stderr even with --json: stdout stays one JSON document.
+  for (const warning of warnings) process.stderr.write(`${warning}\n`);
   const config: StackConfig =
     ctx.rolloutFlags && hasRolloutFlags(ctx.rolloutFlags)
       ? { ...loaded, rollout: applyRolloutFlags(readStackConfigValues(ctx.workDir, ctx.stack).rollout, ctx.rolloutFlags) }
@@ -61,6 +64,8 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
   const store = openDocumentStore(engineBackendUrl(), PROJECT_NAME, ctx.stack);
   const router = new EngineTrafficRouter(engine, ctx.progress);
   const outputs = async () => (await readStackOutputs(engine)) as StackOutputs;
+  // Secrets of the analysis are decrypted by the engine when a step first analyses, not before.
+  const analysisMetrics = decryptOnce(config.analysis?.metrics ?? [], engine);
 
   const applyAll = async ({ refresh = false } = {}) => {
     const actions: string[] = [];
@@ -86,7 +91,7 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
       haproxy: out.trafficSocket && out.trafficBackend ? { socketPath: out.trafficSocket, backend: out.trafficBackend } : undefined,
       signal,
     };
-    return runAnalysis(config.analysis.metrics, analysisCtx);
+    return runAnalysis(await analysisMetrics(), analysisCtx);
   };
 
   return {

@@ -4,7 +4,8 @@ import { securityEncryptionAtRest } from "../../policy/rules/security/encryption
 import { securityHttpsListeners } from "../../policy/rules/security/https-listeners";
 import { securityNoPublicBuckets } from "../../policy/rules/security/public-buckets";
 import { securityRequiredTags } from "../../policy/rules/security/required-tags";
-import { remediate, UNKNOWN_INPUT, validate, whys, type TestResource } from "./harness";
+import { securityPlaintextCredentials } from "../../policy/rules/security/plaintext-credentials";
+import { remediate, stackWith, UNKNOWN_INPUT, validate, validateStack, whys, type TestResource } from "./harness";
 
 const count = async (policy: Parameters<typeof validate>[0], r: TestResource, config: object = {}) => (await validate(policy, r, config)).length;
 
@@ -81,4 +82,17 @@ describe("policy security-required-tags", () => {
     assert.equal(await remediate(securityRequiredTags, custom, values), undefined);
     assert.deepEqual(await remediate(securityRequiredTags, custom, { ...values, remediableTypes: [custom.type] }), { tags: { owner: "a", environment: "staging" } });
   });
+});
+
+describe("policy security-no-plaintext-credentials", () => {
+  const stack = (keys: unknown) => [stackWith({ plaintextCredentials: keys })];
+  it("passes a stack without plaintext credentials", async () => assert.deepEqual(await validateStack(securityPlaintextCredentials, stack([])), []));
+  it("names each plaintext credential and the command that encrypts it", async () => {
+    const found = await validateStack(securityPlaintextCredentials, stack(["analysis.metrics[0].provider.headers.Authorization"]));
+    assert.deepEqual(whys(found), ["switchyard:analysis.metrics[0].provider.headers.Authorization holds a credential in plaintext"]);
+    assert.match(JSON.stringify(found), /pulumi config set --secret --path 'switchyard:analysis\.metrics\[0\]\.provider\.headers\.Authorization' --stack test/);
+  });
+  it("exempts the stacks its config names (local by default)", async () =>
+    assert.deepEqual(await validateStack(securityPlaintextCredentials, stack(["x.token"]), { exemptStacks: ["test"] }), []));
+  it("ignores a stack that exports nothing about credentials", async () => assert.deepEqual(await validateStack(securityPlaintextCredentials, [stackWith({})]), []));
 });

@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { judgeValue } from "../assess";
 import type { MetricSpecOf } from "../schema";
 import type { AnalysisContext } from "../types";
+import { plainRecord } from "../../secrets/secret";
 import { contextPayload, describeError, measureSafely, type Outcome, type RunScopedProvider } from "./common";
 
 type Spec = MetricSpecOf<"command">;
@@ -46,7 +47,7 @@ function run(spec: Spec, ctx: AnalysisContext): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, {
       cwd: spec.provider.cwd,
-      env: { ...process.env, ...commandEnv(ctx), ...spec.provider.env },
+      env: { ...process.env, ...commandEnv(ctx), ...plainRecord(spec.provider.env) },
       stdio: ["ignore", "pipe", "pipe"],
       shell: false,
     });

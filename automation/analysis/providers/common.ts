@@ -6,6 +6,7 @@ import type { Slot } from "../../../components/traffic/weights";
 import type { ProviderType, MetricSpecOf, SlotRef } from "../schema";
 import { TEMPLATE_VARIABLES } from "../schema";
 import type { AnalysisContext, Measurement, MetricProvider, Phase } from "../types";
+import { isSecret, REDACTED, type Secretable } from "../../secrets/secret";
 
 /**
  * A provider as the run uses it: one instance per metric and run, so a provider that compares
@@ -59,6 +60,14 @@ export function redactUrl(url: string): string {
   } catch {
     return "(invalid URL)";
   }
+}
+
+/**
+ * How a measurement names the URL it called: a URL given as a Pulumi secret is not shown at all
+ * (a webhook's token is often its path); a plaintext one loses user info and query.
+ */
+export function shownUrl(given: Secretable | undefined, used: string): string {
+  return isSecret(given) ? `${REDACTED} URL` : redactUrl(used);
 }
 
 const ERRNO_TEXT: Readonly<Record<string, string>> = {

@@ -5,13 +5,14 @@
 import { judgeValue, formatValue } from "../assess";
 import type { MetricSpecOf } from "../schema";
 import type { AnalysisContext } from "../types";
-import { deadline, describeError, measureSafely, redactUrl, type Outcome, type RunScopedProvider } from "./common";
+import { plain, plainRecord } from "../../secrets/secret";
+import { deadline, describeError, measureSafely, shownUrl, type Outcome, type RunScopedProvider } from "./common";
 
 type Spec = MetricSpecOf<"http">;
 
 /** The URL to probe: the given one, or the canary slot's own endpoint plus the path. */
 export function probeUrl(spec: Spec, ctx: AnalysisContext): string | undefined {
-  if (spec.provider.url) return spec.provider.url;
+  if (spec.provider.url) return plain(spec.provider.url);
   const base = ctx.slotEndpoints[ctx.canarySlot];
   return base === undefined ? undefined : new URL(spec.provider.path, base).toString();
 }
@@ -23,11 +24,11 @@ async function probe(spec: Spec, ctx: AnalysisContext): Promise<Outcome> {
   if (url === undefined) {
     return { phase: "Error", message: `no endpoint for the canary slot ${ctx.canarySlot} in the analysis context; set provider.url` };
   }
-  const shown = `GET ${redactUrl(url)}`;
+  const shown = `GET ${shownUrl(spec.provider.url, url)}`;
   const started = performance.now();
   let status: number;
   try {
-    const response = await fetch(url, { headers: spec.provider.headers, signal: deadline(spec.provider.timeout, ctx), redirect: "manual" });
+    const response = await fetch(url, { headers: plainRecord(spec.provider.headers), signal: deadline(spec.provider.timeout, ctx), redirect: "manual" });
     await response.arrayBuffer();
     status = response.status;
   } catch (error) {

@@ -6,7 +6,8 @@
 import { judgeValue } from "../assess";
 import type { MetricSpecOf } from "../schema";
 import type { AnalysisContext } from "../types";
-import { deadline, describeError, expandTemplate, measureSafely, redactUrl, type Outcome, type RunScopedProvider } from "./common";
+import { plain, plainRecord } from "../../secrets/secret";
+import { deadline, describeError, expandTemplate, measureSafely, shownUrl, type Outcome, type RunScopedProvider } from "./common";
 
 type Spec = MetricSpecOf<"prometheus">;
 
@@ -45,13 +46,14 @@ export function valueOfAnswer(data: QueryAnswer["data"]): number | Outcome {
 }
 
 async function query(spec: Spec, ctx: AnalysisContext): Promise<Outcome> {
-  const url = new URL("api/v1/query", spec.provider.address.endsWith("/") ? spec.provider.address : `${spec.provider.address}/`);
+  const address = plain(spec.provider.address);
+  const url = new URL("api/v1/query", address.endsWith("/") ? address : `${address}/`);
   url.searchParams.set("query", expandTemplate(spec.provider.query, ctx));
-  const shown = `Prometheus ${redactUrl(url.toString())}`;
+  const shown = `Prometheus ${shownUrl(spec.provider.address, url.toString())}`;
   let answer: QueryAnswer;
   let status: number;
   try {
-    const response = await fetch(url, { headers: { accept: "application/json", ...spec.provider.headers }, signal: deadline(spec.provider.timeout, ctx) });
+    const response = await fetch(url, { headers: { accept: "application/json", ...plainRecord(spec.provider.headers) }, signal: deadline(spec.provider.timeout, ctx) });
     status = response.status;
     const text = await response.text();
     try {

@@ -6,18 +6,20 @@
 import { judgeValue } from "../assess";
 import type { MetricSpecOf } from "../schema";
 import type { AnalysisContext } from "../types";
-import { contextPayload, deadline, describeError, measureSafely, redactUrl, valueAtPath, type Outcome, type RunScopedProvider } from "./common";
+import { plain, plainRecord } from "../../secrets/secret";
+import { contextPayload, deadline, describeError, measureSafely, shownUrl, valueAtPath, type Outcome, type RunScopedProvider } from "./common";
 
 type Spec = MetricSpecOf<"webhook">;
 
 async function call(spec: Spec, ctx: AnalysisContext): Promise<Outcome> {
-  const shown = `POST ${redactUrl(spec.provider.url)}`;
+  const url = plain(spec.provider.url);
+  const shown = `POST ${shownUrl(spec.provider.url, url)}`;
   let status: number;
   let text: string;
   try {
-    const response = await fetch(spec.provider.url, {
+    const response = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", ...spec.provider.headers },
+      headers: { "content-type": "application/json", accept: "application/json", ...plainRecord(spec.provider.headers) },
       body: JSON.stringify({ metric: spec.name, ...contextPayload(ctx) }),
       signal: deadline(spec.provider.timeout, ctx),
     });
