@@ -43,10 +43,15 @@ function itemsOf(obs: Observation, options: ClassifyOptions): DriftItem[] {
   const lost = obs.lostSince
     ? `the last successful deploy (${obs.lostSince}) left it running; it is gone from the cloud and from state since (a refresh, a failed revert or an accept dropped it): revert or deploy recreates it`
     : undefined;
-  const extra = secret ?? lost;
+  const faulty = obs.faultInState ? "state already records this fault (an accept, or a repair that failed): it does not serve as declared" : undefined;
+  const extra = secret ?? lost ?? faulty;
   const withNote = (item: DriftItem) => (extra ? { ...item, note: [item.note, extra].filter(Boolean).join("; ") } : item);
   if (obs.question === "cloud") {
     if (obs.op === "delete" || obs.properties.length === 0) return [withNote(cloudItem(common, options))];
+    if (obs.faultInState) {
+      // State and cloud agree on the fault; what differs is what the resource is declared to be.
+      return obs.properties.map((p) => withNote(cloudItem({ ...common, property: p.path, state_value: p.after, found_value: p.after, declared_value: p.before }, options)));
+    }
     return obs.properties.map((p, i) => {
       const item = cloudItem({ ...common, property: p.path, state_value: p.before, found_value: p.after }, options);
       return i === obs.properties.length - 1 && more ? { ...item, note: `${item.note ?? ""}${more}`.trim() } : item;

@@ -5,6 +5,7 @@
  */
 import type { EngineEvent, OpType, StepEventMetadata } from "@pulumi/pulumi/automation";
 import { nameOfUrn, type CheckedResource, type Observation, type Question, type ResourceOp } from "./model";
+import { localFaults } from "../../components/local/faults";
 import { containsSecret, diffProperties } from "./properties";
 
 /** Engine step ops → what happens to the resource; same/read/refresh are no change. */
@@ -53,6 +54,7 @@ export class ObservationCollector {
     if (!meta || isBookkeeping(meta.type, meta.urn)) return;
     this.checked.set(meta.urn, { urn: meta.urn, type: meta.type, name: nameOfUrn(meta.urn) });
     const op = OPS[meta.op];
+    if (this.question === "cloud" && (!op || op === "update")) this.noteRecordedFault(meta);
     if (!op) return;
     // A replacement arrives as several steps; only the `replace` step holds both old and new.
     if (this.found.has(meta.urn) && meta.op !== "replace") return;
@@ -66,6 +68,7 @@ export class ObservationCollector {
       // The engine's refresh diff asks "would an up change this?", so it also flags a resource
       // whose cloud values equal state but not the declared inputs (accepted drift, provider
       // normalisation). The cloud has not moved from state: the code question reports the rest.
+      // (A fault state already records was noted above.)
       return;
     }
     if (this.question === "code" && (op === "update" || op === "replace") && changes.length === 0) {
@@ -79,6 +82,17 @@ export class ObservationCollector {
       this.question === "code" && op === "update" && changes.length === 0 && !secretChange && sameInternals(before, after) ? true : undefined;
     this.found.set(meta.urn, { question: this.question, urn: meta.urn, type: meta.type, name: nameOfUrn(meta.urn), op, properties: changes, truncated: truncated || undefined, secretChange, recordedFault });
   };
+
+  /**
+   * A fault that state already records (an accepted outage, a failed repair) is no difference
+   * between cloud and state, yet the resource does not serve: it is drift all the same.
+   */
+  private noteRecordedFault(meta: StepEventMetadata): void {
+    const faults = localFaults(meta.type, (meta.new?.outputs ?? undefined) as Bag | undefined);
+    if (faults.length === 0) return;
+    const properties = faults.map((f) => ({ path: f.path, before: f.expected, after: f.found }));
+    this.found.set(meta.urn, { question: "cloud", urn: meta.urn, type: meta.type, name: nameOfUrn(meta.urn), op: "update", properties, faultInState: true });
+  }
 
   observations(): Observation[] {
     return [...this.found.values()];

@@ -36,6 +36,8 @@ export interface Observation {
   readonly lostSince?: string;
   /** code: an update planned although nothing declared differs from state; state holds a fault found earlier. */
   readonly recordedFault?: boolean;
+  /** cloud: the read-back values state holds are themselves a fault (components/local/faults.ts). */
+  readonly faultInState?: boolean;
 }
 
 export interface DriftItem {
