@@ -4,10 +4,15 @@ import { driftSchema } from "../../../automation/drift/schema";
 import { ConfigError } from "../../../automation/errors";
 
 describe("switchyard:drift schema", () => {
-  it("accepts rules by URN or type, with or without expiry; absent means no rules", () => {
+  it("accepts rules by URN or type, with or without expiry; absent means no rules and the endpoint asked", () => {
     const config = parseDriftConfig({ ignore: [{ type: "t", path: "weights", reason: "why" }, { urn: "urn:*", path: "*", reason: "r", expires: "2026-12-31" }] }, "f");
     assert.equal(config.ignore.length, 2);
-    assert.deepEqual(parseDriftConfig(undefined, "f"), { ignore: [] });
+    assert.deepEqual(parseDriftConfig(undefined, "f"), { ignore: [], checkEndpoint: true });
+  });
+
+  it("checkEndpoint: false turns the endpoint question off; anything but a boolean is refused", () => {
+    assert.equal(parseDriftConfig({ checkEndpoint: false }, "f").checkEndpoint, false);
+    assert.throws(() => parseDriftConfig({ checkEndpoint: "no" }, "stacks/Pulumi.prod.yaml"), /switchyard:drift\.checkEndpoint: .*\n\s*fix: true \(ask the endpoint\)/);
   });
 
   const bad: [string, unknown, RegExp][] = [
