@@ -7,7 +7,7 @@ import { effectiveTraffic } from "../../stacks/config";
 import { deferredSwitchyardProgram } from "../../stacks/deferred-program";
 import { checkDrift } from "../drift/check";
 import { classify } from "../drift/classify";
-import { endpointObservation, ENDPOINT_TYPE } from "../drift/endpoint";
+import { AFTER_REPAIR, CHECK, endpointObservation, ENDPOINT_TYPE, type ProbePatience } from "../drift/endpoint";
 import { utcDay } from "../drift/ignore";
 import { readInventory, recreateTargets, type Inventory } from "../drift/inventory";
 import { EarlyCloudCheck } from "../drift/early-start";
@@ -78,9 +78,9 @@ async function readRecords(stack: string): Promise<{ record?: RolloutRecord; inv
 }
 
 /** The declared endpoint's answer; the outputs are read beside the engine's questions. */
-async function askEndpoint(outputs: Promise<Record<string, unknown>>): Promise<Observation | undefined> {
+async function askEndpoint(outputs: Promise<Record<string, unknown>>, patience: ProbePatience = CHECK): Promise<Observation | undefined> {
   const endpoint = (await outputs).endpoint;
-  return endpointObservation(typeof endpoint === "string" ? endpoint : undefined);
+  return endpointObservation(typeof endpoint === "string" ? endpoint : undefined, patience);
 }
 
 export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promise<DriftResult> {
@@ -122,7 +122,7 @@ export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promis
     status = nothingToFix ? "drift" : outcome.confirmed ? (mode === "revert" ? "reverted" : "accepted") : "cancelled";
     if (status === "reverted" && driftConfig.checkEndpoint) {
       // Reverted resources are not yet a serving service: ask the data plane again.
-      const still = await askEndpoint(readStackOutputs(opened));
+      const still = await askEndpoint(readStackOutputs(opened), AFTER_REPAIR);
       if (still) {
         items = [...items.filter((item) => item.type !== ENDPOINT_TYPE), ...classify([still], { rules: driftConfig.ignore, today: utcDay(flags.now ?? new Date()) })];
         if (items.some((item) => item.type === ENDPOINT_TYPE && item.class === "drift")) status = "drift";

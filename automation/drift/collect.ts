@@ -54,8 +54,10 @@ export class ObservationCollector {
     if (!meta || isBookkeeping(meta.type, meta.urn)) return;
     this.checked.set(meta.urn, { urn: meta.urn, type: meta.type, name: nameOfUrn(meta.urn) });
     const op = OPS[meta.op];
-    if (this.question === "cloud" && (!op || op === "update")) this.noteRecordedFault(meta);
-    if (!op) return;
+    if (!op) {
+      if (this.question === "cloud") this.noteRecordedFault(meta);
+      return;
+    }
     // A replacement arrives as several steps; only the `replace` step holds both old and new.
     if (this.found.has(meta.urn) && meta.op !== "replace") return;
     const key = this.question === "cloud" ? "outputs" : "inputs";
@@ -67,8 +69,9 @@ export class ObservationCollector {
     if (this.question === "cloud" && op === "update" && changes.length === 0 && !secretChange) {
       // The engine's refresh diff asks "would an up change this?", so it also flags a resource
       // whose cloud values equal state but not the declared inputs (accepted drift, provider
-      // normalisation). The cloud has not moved from state: the code question reports the rest.
-      // (A fault state already records was noted above.)
+      // normalisation). The cloud has not moved from state: the code question reports the rest,
+      // and a fault that state already records is noted here.
+      this.noteRecordedFault(meta);
       return;
     }
     if (this.question === "code" && (op === "update" || op === "replace") && changes.length === 0) {

@@ -11,26 +11,39 @@ export const endpointUrn = (url: string) => `urn:switchyard:endpoint::${url}`;
 /** Pseudo-resources are observed, never targeted by an engine fix. */
 export const isPseudoUrn = (urn: string) => urn.startsWith("urn:switchyard:");
 
-const TRIES = 3;
 const TIMEOUT_MS = 2000;
 const PAUSE_MS = 200;
 
+export interface ProbePatience {
+  /** At least this many requests before giving up. */
+  readonly tries: number;
+  /** And keep asking until this long has passed: a repaired load balancer takes its servers back only after passing health checks. */
+  readonly settleMs?: number;
+}
+
+/** A check asks three times; after a repair it waits for the load balancer's health checks. */
+export const CHECK: ProbePatience = { tries: 3 };
+export const AFTER_REPAIR: ProbePatience = { tries: 3, settleMs: 20_000 };
+
 /** Any answer below 500 counts: a 503 is what a load balancer says when nothing behind it serves. */
-export async function probeEndpoint(url: string): Promise<{ ok: true } | { ok: false; found: string }> {
+export async function probeEndpoint(url: string, patience: ProbePatience = CHECK): Promise<{ ok: true } | { ok: false; found: string; tries: number }> {
+  const deadline = Date.now() + (patience.settleMs ?? 0);
   let found = "no answer";
-  for (let attempt = 0; attempt < TRIES; attempt++) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+  let tries = 0;
+  while (tries < patience.tries || Date.now() < deadline) {
+    if (tries > 0) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+    tries++;
     const answer = await httpGet(url, TIMEOUT_MS);
     if (answer && answer.status < 500) return { ok: true };
     found = answer ? `HTTP ${answer.status}` : `no answer within ${TIMEOUT_MS / 1000} s`;
   }
-  return { ok: false, found };
+  return { ok: false, found, tries };
 }
 
 /** The observation for an endpoint that does not answer; undefined when it does. */
-export async function endpointObservation(url: string | undefined): Promise<Observation | undefined> {
+export async function endpointObservation(url: string | undefined, patience: ProbePatience = CHECK): Promise<Observation | undefined> {
   if (!url || !/^https?:\/\//.test(url)) return undefined;
-  const probe = await probeEndpoint(url);
+  const probe = await probeEndpoint(url, patience);
   if (probe.ok) return undefined;
   return {
     question: "cloud",
@@ -38,6 +51,6 @@ export async function endpointObservation(url: string | undefined): Promise<Obse
     type: ENDPOINT_TYPE,
     name: url,
     op: "update",
-    properties: [{ path: "answers", before: "an HTTP answer below 500", after: `${probe.found} (${TRIES} tries)` }],
+    properties: [{ path: "answers", before: "an HTTP answer below 500", after: `${probe.found} (${probe.tries} tries)` }],
   };
 }

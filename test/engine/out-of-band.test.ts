@@ -21,6 +21,8 @@ const ENGINE_ENV = ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE"] as const;
 const HAPROXY = "hello-traffic-haproxy";
 const WEIGHTS = "hello-traffic-weights";
 const GREEN = "hello-green";
+/** The endpoint pseudo-resource's item, named by its URL at run time. */
+const ENDPOINT = "ENDPOINT answers";
 
 interface Live {
   readonly project: TestProject;
@@ -59,7 +61,7 @@ const CASES: readonly Case[] = [
   {
     name: "a server's port changed through the runtime API (every request 503)",
     act: async ({ socket, backend }) => void (await runtimeCommand(socket, `set server ${backend}/blue addr 127.0.0.1 port ${await freePort()}`)),
-    drift: [`${HAPROXY} servers[0].port`],
+    drift: [ENDPOINT, `${HAPROXY} servers[0].port`],
     repair: "revert",
   },
   {
@@ -71,13 +73,13 @@ const CASES: readonly Case[] = [
   {
     name: "the serving server set to maint",
     act: ({ socket, backend }) => setAdminState(socket, backend, "blue", "maint"),
-    drift: [`${WEIGHTS} adminState.blue`],
+    drift: [ENDPOINT, `${WEIGHTS} adminState.blue`],
     repair: "deploy",
   },
   {
     name: "the serving server set to drain",
     act: ({ socket, backend }) => setAdminState(socket, backend, "blue", "drain"),
-    drift: [`${WEIGHTS} adminState.blue`],
+    drift: [ENDPOINT, `${WEIGHTS} adminState.blue`],
     repair: "revert",
   },
   {
@@ -89,7 +91,7 @@ const CASES: readonly Case[] = [
   {
     name: "the frontend disabled through the runtime API",
     act: async ({ socket }) => void (await runtimeCommand(socket, "disable frontend fe_hello")),
-    drift: [`${HAPROXY} listening`],
+    drift: [ENDPOINT, `${HAPROXY} listening`],
     repair: "revert",
   },
   {
@@ -112,7 +114,7 @@ const CASES: readonly Case[] = [
   {
     name: "HAProxy killed",
     act: ({ haproxy }) => killAndWait(haproxy.pid, haproxy.configPath),
-    drift: [`${HAPROXY} listening`, `${HAPROXY} process`, `${WEIGHTS} instancePid`],
+    drift: [ENDPOINT, `${HAPROXY} listening`, `${HAPROXY} process`, `${WEIGHTS} instancePid`],
     repair: "deploy",
   },
   {
@@ -231,7 +233,8 @@ describe("engine: out-of-band changes to the local target are drift, and revert 
         undo = await c.act(await live());
         const found = await drift(ctx(), {});
         assert.equal(found.exitCode, 2, JSON.stringify(found.report.items));
-        assert.deepEqual(items(found), c.drift.map((d) => `drift ${d}`).sort());
+        const endpoint = `http://127.0.0.1:${project.ports.listen}`;
+        assert.deepEqual(items(found), c.drift.map((d) => `drift ${d.replace("ENDPOINT", endpoint)}`).sort());
 
         if (c.repairFailsFirst) {
           // The provider's own message (the cause) is in the engine's progress output.
