@@ -144,7 +144,7 @@ export async function openStack(settings: EngineSettings, programs: PulumiFn | P
   const workDir = settings.workDir ?? PROJECT_ROOT;
   const passphrase = resolvePassphrase(settings.stackName, workDir, settings.env);
   // The mark lets this driver's watchdog stop the engine's processes should the driver die.
-  const envVars = { ...engineEnvironment(settings, toolchain, passphrase), [OWNER_VAR]: engineOwnerMark() };
+  const envVars: Record<string, string> = { ...engineEnvironment(settings, toolchain, passphrase), [OWNER_VAR]: engineOwnerMark() };
   // A file:// backend must exist before the engine opens it; the default one is ours to create.
   if (envVars.PULUMI_BACKEND_URL === defaultBackendUrl()) mkdirSync(new URL(envVars.PULUMI_BACKEND_URL).pathname, { recursive: true });
   const redact = redactor(passphrase);

@@ -22,7 +22,7 @@ import { RolloutRunner, type RolloutEvent } from "./runner";
 import type { RolloutRecord } from "./record";
 import type { StoredDocument } from "../store/document-store";
 
-import { RELEASE_KEYS } from "../releases/releases";
+import { completeLedger, finishedOf, recordDeploy, RELEASE_KEYS } from "../releases/releases";
 import { withStaleLockRemoved } from "../recovery/recover";
 
 export interface StackOutputs {
@@ -60,6 +60,8 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
   const store = openDocumentStore(engineBackendUrl(), PROJECT_NAME, ctx.stack);
   const router = new EngineTrafficRouter(engine, ctx.progress);
   const outputs = async () => (await readStackOutputs(engine)) as StackOutputs;
+  const completed = await completeLedger(engine, store);
+  if (completed) ctx.progress(`recovery: ${completed.id} (${completed.kind} ${completed.deploymentId}) added to the ledger: its driver stopped after it finished\n`);
 
   const applyAll = async ({ refresh = false } = {}) => {
     const actions: string[] = [];
@@ -110,6 +112,13 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
           restorePriorRelease: async (prior) => {
             writeStackConfig(ctx.workDir, ctx.stack, Object.fromEntries(RELEASE_KEYS.map((key) => [key, prior[key]])));
             await applyAll();
+          },
+          applyFinalConfig: async (config) => {
+            writeStackConfig(ctx.workDir, ctx.stack, Object.fromEntries(RELEASE_KEYS.map((key) => [key, config[key]])));
+            await applyAll();
+          },
+          recordFinished: async (record) => {
+            await recordDeploy(engine, store, finishedOf(record));
           },
           onEvent,
         },
