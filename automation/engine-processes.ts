@@ -139,3 +139,28 @@ export function engineOwnerMark(): string {
   }
   return mark;
 }
+
+/**
+ * Waits until the engine processes of a driver that died have stopped (its watchdog is stopping
+ * them), then kills any still there: a command taking over must not race the dead driver's engine
+ * for the stack's lock. Returns how many there were.
+ */
+export async function settleEnginesOf(ownerPid: number, timeoutMs = 10_000): Promise<number> {
+  const of = () => markedEngineProcesses().filter((p) => ownerPidOf(p.owner) === ownerPid);
+  const first = of().length;
+  const deadline = Date.now() + timeoutMs;
+  for (let left = of(); left.length > 0; left = of()) {
+    if (Date.now() > deadline) {
+      for (const p of left) {
+        try {
+          process.kill(p.pid, "SIGKILL");
+        } catch {
+          // gone
+        }
+      }
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return first;
+}

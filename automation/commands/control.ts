@@ -7,7 +7,7 @@ import { NoRolloutError, SwitchyardError } from "../errors";
 import { ExitCode } from "../exit-codes";
 import { buildReport } from "../report/build";
 import { isActive, ownerAlive, ROLLOUT_KEY, type ControlAction, type RolloutRecord } from "../rollout/record";
-import { openRolloutSession, type RolloutSession } from "../rollout/session";
+import { openRolloutSession, settleDeadDriver, type RolloutSession } from "../rollout/session";
 import type { StoredDocument } from "../store/document-store";
 import type { CommandContext } from "./context";
 import { driveRollout, type CommandResult } from "./deploy";
@@ -99,6 +99,7 @@ export async function control(ctx: CommandContext, action: ControlAction): Promi
     ctx.progress(`the driver (${answer.owner}) stopped before it acted on the ${action} request; this command takes over\n`);
     tookOver = `the driver (${answer.owner}) stopped before it acted on the request; `;
     stored = answer.doc;
+    await settleDeadDriver(stored.value, ctx.progress);
   }
 
   // No driver runs: this process acts itself.

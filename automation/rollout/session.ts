@@ -19,7 +19,9 @@ import type { DocumentStore } from "../store/document-store";
 import { engineBackendUrl, openStack, PROJECT_NAME, type OpenedStack } from "../workspace";
 import type { PlanStep } from "./plan";
 import { RolloutRunner, type RolloutEvent } from "./runner";
-import type { RolloutRecord } from "./record";
+import { ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "./record";
+import { hostname } from "node:os";
+import { settleEnginesOf } from "../engine-processes";
 import type { StoredDocument } from "../store/document-store";
 
 import { completeLedger, finishedOf, recordDeploy, RELEASE_KEYS } from "../releases/releases";
@@ -60,6 +62,7 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
   const store = openDocumentStore(engineBackendUrl(), PROJECT_NAME, ctx.stack);
   const router = new EngineTrafficRouter(engine, ctx.progress);
   const outputs = async () => (await readStackOutputs(engine)) as StackOutputs;
+  await settleDeadDriver((await store.get<RolloutRecord>(ROLLOUT_KEY))?.value, ctx.progress);
   const completed = await completeLedger(engine, store);
   if (completed) ctx.progress(`recovery: ${completed.id} (${completed.kind} ${completed.deploymentId}) added to the ledger: its driver stopped after it finished\n`);
 
@@ -126,6 +129,17 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
       );
     },
   };
+}
+
+/**
+ * A rollout whose driver died on this host: its engine processes are being stopped by its
+ * watchdog; wait for that, so that whoever takes the rollout over does not meet their lock.
+ */
+export async function settleDeadDriver(record: RolloutRecord | undefined, progress: (line: string) => void): Promise<void> {
+  const owner = record?.owner;
+  if (!owner || owner.host !== hostname() || ownerAlive(owner)) return;
+  const stopped = await settleEnginesOf(owner.pid);
+  if (stopped) progress(`recovery: ${stopped} engine process(es) of the driver that died (pid ${owner.pid}) stopped\n`);
 }
 
 /** Writes the weights the driver wants before an update, so config and state never disagree. */
