@@ -3,7 +3,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { isEngineCommand, markedEngineProcesses, ownerPidOf, OWNER_VAR } from "../../../automation/engine-processes";
+import { isEngineCommand, markedEngineProcesses, ownerPidOf, OWNER_VAR, reapOrphans } from "../../../automation/engine-processes";
 import { NODE } from "../../support/project";
 
 const running = (pid: number) => {
@@ -76,6 +76,27 @@ describe("engine processes", () => {
     } finally {
       driver.kill("SIGKILL");
       for (const pid of [pids?.plugin, pids?.workload]) if (pid) try { process.kill(pid, "SIGKILL"); } catch { /* gone */ }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it("a starting driver reaps engine processes whose driver is gone, and no others", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sy-reap-"));
+    const plugin = path.join(dir, "pulumi-resource-fake");
+    symlinkSync(execFileSync("sh", ["-c", "command -v sleep"], { encoding: "utf8" }).trim(), plugin);
+    // A driver that is gone: a process that ran and exited (its pid is free again).
+    const gone = spawn("true");
+    await new Promise((resolve) => gone.on("exit", resolve));
+    const orphan = spawn(plugin, ["300"], { env: { ...process.env, [OWNER_VAR]: `${gone.pid}-00ff00ff` }, detached: true, stdio: "ignore" });
+    const owned = spawn(plugin, ["300"], { env: { ...process.env, [OWNER_VAR]: `${process.pid}-00ff00ff` }, detached: true, stdio: "ignore" });
+    try {
+      await until(() => markedEngineProcesses().filter((p) => p.pid === orphan.pid || p.pid === owned.pid).length === 2, "both to run");
+      const reaped = reapOrphans();
+      assert.ok(reaped.includes(orphan.pid!), `reaped ${JSON.stringify(reaped)}`);
+      assert.ok(!reaped.includes(owned.pid!), "a live driver's engine process is kept");
+      await until(() => !running(orphan.pid!), "the orphan to end");
+      assert.ok(running(owned.pid!));
+    } finally {
+      for (const child of [orphan, owned]) child.kill("SIGKILL");
       rmSync(dir, { recursive: true, force: true });
     }
   });
