@@ -206,7 +206,7 @@ describe("e2e: kill points of rollback and abort", function () {
     });
   });
 
-  describe("abort", () => {
+  describe("abort and promote", () => {
     const baking = (r: RolloutRecord) => r.id.startsWith("r-") && r.steps[0]?.phase === "baking" && r.owner !== undefined;
 
     async function assertAborted(abort: { code: number | null; stdout: string; stderr: string }, rolloutId: string) {
@@ -242,6 +242,27 @@ describe("e2e: kill points of rollback and abort", function () {
       assert.match(JSON.parse(result.stdout).summary.message, /the driver \(.+ pid \d+\) stopped before it acted on the request; rolled back/);
       await assertAborted(result, during.id);
       await assertNoEngineLeft("the takeover");
+    });
+
+    it("promote: the driver dies before it takes the request; the waiting promote drives the rollout itself", async () => {
+      project.writeConfig({ ...v2, rollout: { strategy: "canary", steps: [50, 100], bake: "20s" } });
+      const driver = start("deploy");
+      const during = await project.waitForRecord(baking);
+      driver.child.kill("SIGSTOP");
+      const promote = start("promote", "--json");
+      await project.waitForRecord((r) => r.request?.action === "promote");
+      await kill(driver);
+      const result = await promote.done;
+      assert.equal(result.code, 0, result.stderr);
+      const record = (await project.rolloutRecord())!;
+      assert.equal(record.id, during.id);
+      assert.equal(record.status, "succeeded");
+      assert.equal(record.steps[0]!.startedAt, during.steps[0]!.startedAt, "step 1 was not run again");
+      const { live, versions } = await agreement(record);
+      assert.deepEqual(live, { blue: 0, green: 100 });
+      assert.equal(versions.green, "2.0.0");
+      assert.deepEqual((await releases()).map((r) => [r.id, r.deploymentId]), [["rel-1", undefined], ["rel-2", during.id]]);
+      await assertNoEngineLeft("the promote");
     });
 
     it("the driver dies while it moves traffic back for the abort: the abort finishes the rollback", async () => {
