@@ -2,7 +2,7 @@
 import type { Slot, Weights } from "../../components/traffic/weights";
 import type { DocumentStore } from "../store/document-store";
 import type { OpenedStack } from "../workspace";
-import { isFinished, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
+import { isFinished, type RolloutRecord } from "../rollout/record";
 import { appendEntry, currentUser, gitCommit, readLedger, releaseConfigOf, type EntryKind, type EntryOutcome, type LedgerEntry } from "./ledger";
 
 /** Config keys that define a release; a rollback restores exactly these. */
@@ -76,10 +76,9 @@ export function finishedOf(record: RolloutRecord): FinishedDeploy {
  * A driver killed between its record's final transition and the ledger leaves the release
  * unrecorded: the next command completes it (keyed by the record's id, so never twice). The
  * record's last update is still the newest in history, since every command that updates the
- * stack comes here first. Returns the entry it added.
+ * stack comes here first. `record`: the stack's latest rollout record. Returns the entry it added.
  */
-export async function completeLedger(opened: OpenedStack, store: DocumentStore): Promise<LedgerEntry | undefined> {
-  const record = (await store.get<RolloutRecord>(ROLLOUT_KEY))?.value;
+export async function completeLedger(opened: OpenedStack, store: DocumentStore, record: RolloutRecord | undefined): Promise<LedgerEntry | undefined> {
   if (!isFinished(record)) return undefined;
   if ((await readLedger(store)).some((entry) => entry.deploymentId === record.id)) return undefined;
   return recordDeploy(opened, store, finishedOf(record));

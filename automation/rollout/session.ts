@@ -3,6 +3,7 @@
  * record store in the stack's backend, the router and the analysis. Control commands
  * (resume, promote, abort) and deploy share it.
  */
+import { hostname } from "node:os";
 import { allOn, type Slot } from "../../components/traffic/weights";
 import { effectiveTraffic, type StackConfig } from "../../stacks/config";
 import { switchyardProgram } from "../../stacks/program";
@@ -20,9 +21,8 @@ import { engineBackendUrl, openStack, PROJECT_NAME, type OpenedStack } from "../
 import type { PlanStep } from "./plan";
 import { RolloutRunner, type RolloutEvent } from "./runner";
 import { ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "./record";
-import { hostname } from "node:os";
-import { settleEnginesOf } from "../engine-processes";
 import type { StoredDocument } from "../store/document-store";
+import { settleEnginesOf } from "../engine-processes";
 
 import { completeLedger, finishedOf, recordDeploy, RELEASE_KEYS } from "../releases/releases";
 import { withStaleLockRemoved } from "../recovery/recover";
@@ -62,8 +62,9 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
   const store = openDocumentStore(engineBackendUrl(), PROJECT_NAME, ctx.stack);
   const router = new EngineTrafficRouter(engine, ctx.progress);
   const outputs = async () => (await readStackOutputs(engine)) as StackOutputs;
-  await settleDeadDriver((await store.get<RolloutRecord>(ROLLOUT_KEY))?.value, ctx.progress);
-  const completed = await completeLedger(engine, store);
+  const latest = (await store.get<RolloutRecord>(ROLLOUT_KEY))?.value;
+  await settleDeadDriver(latest, ctx.progress);
+  const completed = await completeLedger(engine, store, latest);
   if (completed) ctx.progress(`recovery: ${completed.id} (${completed.kind} ${completed.deploymentId}) added to the ledger: its driver stopped after it finished\n`);
 
   const applyAll = async ({ refresh = false } = {}) => {
