@@ -8,6 +8,7 @@ import * as path from "node:path";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { DirectEngineFailure, runDirect, type DirectRunOptions } from "./direct-engine";
 import { engineDetail } from "./engine-detail";
+import { engineOwnerMark, OWNER_VAR } from "./engine-processes";
 import { keepExportsEncrypted } from "./secrets/export";
 import { EngineError, SecretsError, SetupError, StackLockedError, StackNotFoundError, SwitchyardError } from "./errors";
 
@@ -144,7 +145,8 @@ export async function openStack(settings: EngineSettings, programs: PulumiFn | P
   const toolchain = readToolchain();
   const workDir = settings.workDir ?? PROJECT_ROOT;
   const passphrase = resolvePassphrase(settings.stackName, workDir, settings.env);
-  const envVars = engineEnvironment(settings, toolchain, passphrase);
+  // The mark lets this driver's watchdog stop the engine's processes should the driver die.
+  const envVars: Record<string, string> = { ...engineEnvironment(settings, toolchain, passphrase), [OWNER_VAR]: engineOwnerMark() };
   // A file:// backend must exist before the engine opens it; the default one is ours to create.
   if (envVars.PULUMI_BACKEND_URL === defaultBackendUrl()) mkdirSync(new URL(envVars.PULUMI_BACKEND_URL).pathname, { recursive: true });
   const redact = redactor(passphrase);

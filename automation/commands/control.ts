@@ -7,7 +7,7 @@ import { NoRolloutError, SwitchyardError } from "../errors";
 import { ExitCode } from "../exit-codes";
 import { buildReport } from "../report/build";
 import { isActive, ownerAlive, ROLLOUT_KEY, type ControlAction, type RolloutRecord } from "../rollout/record";
-import { openRolloutSession, type RolloutSession } from "../rollout/session";
+import { openRolloutSession, settleDeadDriver, type RolloutSession } from "../rollout/session";
 import type { StoredDocument } from "../store/document-store";
 import type { CommandContext } from "./context";
 import { driveRollout, type CommandResult } from "./deploy";
@@ -29,8 +29,14 @@ async function loadActive(session: RolloutSession, action: string): Promise<Stor
   return stored;
 }
 
-/** Leaves the request for the running driver and waits until it has acted on it. */
-async function requestOfDriver(session: RolloutSession, stored: StoredDocument<RolloutRecord>, action: ControlAction): Promise<RolloutRecord> {
+type DriverAnswer = { readonly kind: "settled"; readonly record: RolloutRecord } | { readonly kind: "driver-gone"; readonly doc: StoredDocument<RolloutRecord>; readonly owner: string };
+
+/**
+ * Leaves the request for the running driver and waits until it has acted on it. A driver that
+ * dies meanwhile is noticed at the next poll (a driver on this host by its pid, one elsewhere by
+ * its heartbeat going stale), and the caller takes over.
+ */
+async function requestOfDriver(session: RolloutSession, stored: StoredDocument<RolloutRecord>, action: ControlAction): Promise<DriverAnswer> {
   const { store } = session;
   let doc = stored;
   for (;;) {
@@ -46,16 +52,20 @@ async function requestOfDriver(session: RolloutSession, stored: StoredDocument<R
   const settleBy = Date.now() + SETTLE_TIMEOUT_MS;
   for (;;) {
     await sleep(POLL_MS);
-    const current = (await store.get<RolloutRecord>(ROLLOUT_KEY))!.value;
+    const fresh = (await store.get<RolloutRecord>(ROLLOUT_KEY))!;
+    const current = fresh.value;
+    if (isActive(current) && !ownerAlive(current.owner)) return { kind: "driver-gone", doc: fresh, owner: ownerName(current) };
     const pickedUp = current.request === undefined;
     if (!pickedUp && Date.now() > pickupBy) {
       throw new DriverUnresponsiveError(session.ctx.stack, action, `${current.owner?.host} pid ${current.owner?.pid}`);
     }
     // Pause and abort are done when the driver stops; promotion as soon as the driver took it.
     const settled = action === "pause" || action === "abort" ? current.status !== "running" : pickedUp;
-    if (pickedUp && (settled || Date.now() > settleBy)) return current;
+    if (pickedUp && (settled || Date.now() > settleBy)) return { kind: "settled", record: current };
   }
 }
+
+const ownerName = (record: RolloutRecord) => (record.owner ? `${record.owner.host} pid ${record.owner.pid}` : "no driver");
 
 function exitCodeOf(record: RolloutRecord): ExitCode {
   if (record.status === "rolled-back") return ExitCode.RolledBack;
@@ -66,7 +76,7 @@ function exitCodeOf(record: RolloutRecord): ExitCode {
 export async function control(ctx: CommandContext, action: ControlAction): Promise<CommandResult> {
   const started = Date.now();
   const session = await openRolloutSession(ctx, { mustExist: true });
-  const stored = await loadActive(session, action);
+  let stored = await loadActive(session, action);
   const report = (record: RolloutRecord, message: string) =>
     buildReport({
       command: action,
@@ -79,21 +89,35 @@ export async function control(ctx: CommandContext, action: ControlAction): Promi
       nextSteps: [`switchyard status --stack ${ctx.stack}`],
     });
 
+  let tookOver = "";
   if (ownerAlive(stored.value.owner)) {
-    const record = await requestOfDriver(session, stored, action);
-    return { report: report(record, `the driver took the ${action} request; the rollout is ${record.status}`), exitCode: action === "pause" ? ExitCode.Done : exitCodeOf(record) };
+    const answer = await requestOfDriver(session, stored, action);
+    if (answer.kind === "settled") {
+      const { record } = answer;
+      return { report: report(record, `the driver took the ${action} request; the rollout is ${record.status}`), exitCode: action === "pause" ? ExitCode.Done : exitCodeOf(record) };
+    }
+    ctx.progress(`the driver (${answer.owner}) stopped before it acted on the ${action} request; this command takes over\n`);
+    tookOver = `the driver (${answer.owner}) stopped before it acted on the request; `;
+    stored = answer.doc;
+    await settleDeadDriver(stored.value, ctx.progress);
   }
 
   // No driver runs: this process acts itself.
   switch (action) {
     case "pause": {
-      const doc = await session.store.put(ROLLOUT_KEY, { ...stored.value, status: "paused" as const, statusReason: "paused by request", owner: undefined }, stored.revision);
-      return { report: report(doc.value, "paused; no driver was running"), exitCode: ExitCode.Done };
+      const doc = await session.store.put(ROLLOUT_KEY, { ...stored.value, status: "paused" as const, statusReason: "paused by request", request: undefined, owner: undefined }, stored.revision);
+      return { report: report(doc.value, `${tookOver}paused; no driver was running`), exitCode: ExitCode.Done };
     }
     case "abort": {
       const runner = session.runner(stored, () => {});
-      await runner.rollback("aborted by request");
-      const result = { report: report(runner.record, `rolled back: traffic on ${runner.record.stableSlot}, prior release re-applied`), exitCode: ExitCode.RolledBack };
+      const beating = runner.heartbeat();
+      try {
+        // A driver that died mid-rollback had its reason; the rollback finishes under it.
+        await runner.rollback(stored.value.rollingBack ?? "aborted by request");
+      } finally {
+        beating.stop();
+      }
+      const result = { report: report(runner.record, `${tookOver}rolled back: traffic on ${runner.record.stableSlot}, prior release re-applied`), exitCode: ExitCode.RolledBack };
       return result;
     }
     case "resume":

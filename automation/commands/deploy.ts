@@ -142,7 +142,7 @@ async function prepareState(session: RolloutSession): Promise<void> {
     for (const action of actions) ctx.progress(`recovery: ${action}\n`);
     exported = await exportState(); // the refresh changed it
   }
-  await saveCheckpoint(exported, session.store, "deploy", session.config.recovery.checkpoints);
+  await saveCheckpoint(exported, session.store, "deploy", session.config.recovery.checkpoints, session.opened);
 }
 
 export async function deploy(ctx: CommandContext): Promise<CommandResult> {

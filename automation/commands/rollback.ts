@@ -76,18 +76,14 @@ export async function rollback(ctx: CommandContext, flags: RollbackFlags): Promi
   const running = outputs.weights!;
   const servingSlot: Slot | undefined = running.blue === 100 ? "blue" : running.green === 100 ? "green" : undefined;
   const targetConfig = Object.fromEntries(RELEASE_KEYS.map((key) => [key, target.config[key]]));
-  const applyExactRelease = async () => {
-    writeStackConfig(ctx.workDir, ctx.stack, targetConfig);
-    await session.applyAll();
-    await verifyOutputs(session, target);
-  };
   const wanted = target.versions[targetSlot]!;
   // Serve the release's version from a slot that takes no traffic now: the release's own slot
   // when it is idle; otherwise the other one first, and the exact config moves it back after.
   const canary = servingSlot === targetSlot && outputs.slots?.[targetSlot]?.version !== wanted ? otherSlot(targetSlot) : targetSlot;
   const plan = servingSlot === canary ? [] : planFor(session, flags);
-  const doc = await startRecord(session, target, current, canary, wanted, flags, plan);
-  return driveRollout(session, doc, "rollback", started, applyExactRelease);
+  const doc = await startRecord(session, target, current, canary, wanted, flags, plan, targetConfig);
+  // The record carries the exact config: the runner applies it before the record says succeeded.
+  return driveRollout(session, doc, "rollback", started, () => verifyOutputs(session, target));
 }
 
 class RollbackVerificationError extends SwitchyardError {}
@@ -113,7 +109,7 @@ function planFor(session: RolloutSession, flags: RollbackFlags) {
 }
 
 /** A rollout record whose canary is the release's slot running the release's version. */
-async function startRecord(session: RolloutSession, target: Release, current: Release, canary: Slot, canaryVersion: string, flags: RollbackFlags, plan: RolloutRecord["plan"]) {
+async function startRecord(session: RolloutSession, target: Release, current: Release, canary: Slot, canaryVersion: string, flags: RollbackFlags, plan: RolloutRecord["plan"], finalConfig: Record<string, unknown>) {
   const { ctx } = session;
   const outputs = await session.outputs();
   const stable = otherSlot(canary);
@@ -129,6 +125,9 @@ async function startRecord(session: RolloutSession, target: Release, current: Re
   const now = new Date().toISOString();
   const record: RolloutRecord = {
     id: `rb-${randomUUID().slice(0, 8)}`,
+    kind: "rollback",
+    finalConfig,
+    restoresRelease: target.id,
     stack: ctx.stack,
     service: session.config.service,
     strategy: flags.gradual ? "canary" : "all-at-once",

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Deployment } from "@pulumi/pulumi/automation";
 import type { DocumentStore } from "../store/document-store";
 import type { OpenedStack } from "../workspace";
+import { verifySecretsProvider } from "./secrets-check";
 
 const INDEX_KEY = "checkpoints";
 const checkpointKey = (id: string) => `checkpoint-${id}`;
@@ -26,10 +27,15 @@ export async function listCheckpoints(store: DocumentStore): Promise<readonly Ch
   return (await store.get<CheckpointIndex>(INDEX_KEY))?.value.entries ?? [];
 }
 
-/** Keeps an exported state; drops the oldest beyond `keep`. Skips a stack with no state yet. */
-export async function saveCheckpoint(exported: Deployment, store: DocumentStore, reason: string, keep: number): Promise<CheckpointInfo | undefined> {
+/**
+ * Keeps an exported state; drops the oldest beyond `keep`. Skips a stack with no state yet.
+ * First proves the stack's secrets provider works with what was given (a wrong passphrase fails
+ * here, with nothing written and nothing evicted); the oldest go only once the new one is stored.
+ */
+export async function saveCheckpoint(exported: Deployment, store: DocumentStore, reason: string, keep: number, opened: OpenedStack): Promise<CheckpointInfo | undefined> {
   const resources = (exported.deployment?.resources ?? []).length;
   if (resources === 0) return undefined;
+  await verifySecretsProvider(opened, exported);
   const at = new Date().toISOString();
   // Two drivers may start in the same instant: the random suffix keeps their checkpoints apart.
   const info: CheckpointInfo = { id: `${at.replace(/[-:.]/g, "").replace("T", "-").slice(0, 15)}-${randomUUID().slice(0, 6)}`, at, reason, resources };

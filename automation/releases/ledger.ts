@@ -67,11 +67,17 @@ export async function readLedger(store: DocumentStore): Promise<readonly LedgerE
   return (await store.get<Ledger>(LEDGER_KEY))?.value.entries ?? [];
 }
 
-/** Appends an entry (numbered after the last one), retrying when another driver wrote first. */
+/**
+ * Appends an entry (numbered after the last one), retrying when another driver wrote first.
+ * Idempotent per deployment: the driver that finished it and a later command completing the
+ * ledger for a killed driver may both try; the entry already there is returned.
+ */
 export async function appendEntry(store: DocumentStore, entry: Omit<LedgerEntry, "id" | "number">): Promise<LedgerEntry> {
   for (let attempt = 0; ; attempt++) {
     const stored = await store.get<Ledger>(LEDGER_KEY);
     const entries = stored?.value.entries ?? [];
+    const already = entry.deploymentId ? entries.find((e) => e.deploymentId === entry.deploymentId) : undefined;
+    if (already) return already;
     const number = (entries.at(-1)?.number ?? 0) + 1;
     const full: LedgerEntry = { id: `rel-${number}`, number, ...entry };
     try {

@@ -2,6 +2,7 @@
 import type { Slot, Weights } from "../../components/traffic/weights";
 import type { DocumentStore } from "../store/document-store";
 import type { OpenedStack } from "../workspace";
+import { isFinished, type RolloutRecord } from "../rollout/record";
 import { appendEntry, currentUser, gitCommit, readLedger, releaseConfigOf, type EntryKind, type EntryOutcome, type LedgerEntry } from "./ledger";
 
 /** Config keys that define a release; a rollback restores exactly these. */
@@ -33,6 +34,8 @@ export interface FinishedDeploy {
   readonly kind: EntryKind;
   readonly outcome: EntryOutcome;
   readonly startedAt: number;
+  /** When it ended; now when absent. */
+  readonly finishedAt?: number;
   readonly deploymentId?: string;
   readonly restoreSeconds?: number;
   readonly restoredRelease?: string;
@@ -48,10 +51,35 @@ export async function recordDeploy(opened: OpenedStack, store: DocumentStore, de
     update: { startTime: new Date(latest?.startTime ?? Date.now()).toISOString(), endTime: latest?.endTime ? new Date(latest.endTime).toISOString() : undefined },
     config: releaseConfigOf(latest, RELEASE_KEYS),
     startedAt: new Date(deploy.startedAt).toISOString(),
-    finishedAt: new Date().toISOString(),
+    finishedAt: new Date(deploy.finishedAt ?? Date.now()).toISOString(),
     user: currentUser(),
     restoreSeconds: deploy.restoreSeconds,
     restoredRelease: deploy.restoredRelease,
     ...gitCommit(opened.workDir),
   });
+}
+
+/** What the ledger keeps of a finished rollout record (a rollout, or a rollback's). */
+export function finishedOf(record: RolloutRecord): FinishedDeploy {
+  return {
+    kind: record.kind ?? "rollout",
+    outcome: record.status === "succeeded" ? "succeeded" : "rolled-back",
+    startedAt: Date.parse(record.startedAt),
+    finishedAt: record.finishedAt ? Date.parse(record.finishedAt) : undefined,
+    deploymentId: record.id,
+    restoreSeconds: record.rollbackStartedAt && record.stableRestoredAt ? (Date.parse(record.stableRestoredAt) - Date.parse(record.rollbackStartedAt)) / 1000 : undefined,
+    restoredRelease: record.restoresRelease,
+  };
+}
+
+/**
+ * A driver killed between its record's final transition and the ledger leaves the release
+ * unrecorded: the next command completes it (keyed by the record's id, so never twice). The
+ * record's last update is still the newest in history, since every command that updates the
+ * stack comes here first. `record`: the stack's latest rollout record. Returns the entry it added.
+ */
+export async function completeLedger(opened: OpenedStack, store: DocumentStore, record: RolloutRecord | undefined): Promise<LedgerEntry | undefined> {
+  if (!isFinished(record)) return undefined;
+  if ((await readLedger(store)).some((entry) => entry.deploymentId === record.id)) return undefined;
+  return recordDeploy(opened, store, finishedOf(record));
 }

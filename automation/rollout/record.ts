@@ -28,6 +28,15 @@ export interface StepRecord {
 
 export interface RolloutRecord {
   readonly id: string;
+  /** What the ledger calls it when it ends; "rollout" when absent (records written before this field). */
+  readonly kind?: "rollout" | "rollback";
+  /**
+   * rollback: the release's exact config, applied once traffic is on its slot and before the
+   * record says succeeded, so that a driver that resumes the record applies it too.
+   */
+  readonly finalConfig?: Readonly<Record<string, unknown>>;
+  /** rollback: the release it goes back to. */
+  readonly restoresRelease?: string;
   readonly stack: string;
   readonly service: string;
   readonly strategy: StrategyName;
@@ -68,6 +77,11 @@ export interface RolloutRecord {
 }
 
 export const ROLLOUT_KEY = "rollout";
+
+/** Ended for good: the ledger has (or must get) an entry for it. */
+export function isFinished(record: RolloutRecord | undefined): record is RolloutRecord {
+  return record !== undefined && (record.status === "succeeded" || record.status === "rolled-back");
+}
 
 export function isActive(record: RolloutRecord | undefined): record is RolloutRecord {
   return record !== undefined && (record.status === "running" || record.status === "paused");

@@ -43,6 +43,13 @@ export interface RunnerDeps {
   readonly scaleDownStable?: (slot: Slot) => Promise<void>;
   /** Writes the prior config back and re-applies it with a full update (the old release again). */
   readonly restorePriorRelease: (priorConfig: Readonly<Record<string, unknown>>) => Promise<void>;
+  /** rollback: writes the release's exact config and applies it (a full update), before success is recorded. */
+  readonly applyFinalConfig?: (config: Readonly<Record<string, unknown>>) => Promise<void>;
+  /**
+   * Adds the finished record to the ledger, right after the final transition; idempotent per
+   * record id, and completed by the next command should the driver die in between.
+   */
+  readonly recordFinished?: (record: RolloutRecord) => Promise<void>;
   readonly clock?: Clock;
   readonly onEvent?: (event: RolloutEvent) => void;
   /** How often the driver looks for requests from other terminals and renews its heartbeat. */
@@ -132,6 +139,28 @@ export class RolloutRunner {
 
   /** Drives the rollout from where the record says it is, until it succeeds, pauses or rolls back. */
   async run(): Promise<RolloutOutcome> {
+    const beating = this.heartbeat();
+    try {
+      return await this.drive();
+    } finally {
+      beating.stop();
+    }
+  }
+
+  /**
+   * Renews the owner's heartbeat while the driver works, engine updates included (they can take
+   * minutes, and a control command on another machine must not take a live driver for dead).
+   */
+  heartbeat(): { stop(): void } {
+    const timer = setInterval(() => {
+      if (!this.record.owner || this.record.owner.pid !== process.pid) return;
+      void this.save((r) => (r.owner?.pid === process.pid ? { ...r, owner: ownerHere() } : r)).catch(() => undefined);
+    }, HEARTBEAT_EVERY_MS);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
+
+  private async drive(): Promise<RolloutOutcome> {
     await this.save((r) => ({ ...r, owner: ownerHere(), status: "running", statusReason: r.rollingBack ? r.statusReason : undefined }));
     // A driver that died while rolling back left the job half done: finish it first.
     if (this.record.rollingBack) return this.rollback(this.record.rollingBack);
@@ -147,7 +176,9 @@ export class RolloutRunner {
       }
       const held = await this.holdThenScaleDown();
       if (held) return held;
+      if (this.record.finalConfig && this.deps.applyFinalConfig) await this.deps.applyFinalConfig(this.record.finalConfig);
       await this.save((r) => ({ ...r, status: "succeeded", finishedAt: this.iso(), owner: undefined }));
+      await this.deps.recordFinished?.(this.record);
       this.emit({ type: "finished", outcome: "succeeded" });
       return "succeeded";
     } catch (error) {
@@ -281,6 +312,7 @@ export class RolloutRunner {
       status: "running",
       statusReason: `rolling back: ${reason}`,
       rollingBack: reason,
+      request: undefined,
       rollbackStartedAt: r.rollbackStartedAt ?? this.iso(),
       rollbackTriggers: r.rollingBack ? r.rollbackTriggers : [...r.rollbackTriggers, reason],
     }));
@@ -290,7 +322,8 @@ export class RolloutRunner {
     await this.save((r) => ({ ...r, weights: stable, stableRestoredAt: this.iso() }));
     this.emit({ type: "rollback-traffic-restored", weights: stable, ms: this.clock.now() - started });
     await this.deps.restorePriorRelease(this.record.priorConfig);
-    await this.save((r) => ({ ...r, status: "rolled-back", statusReason: reason, rollingBack: undefined, finishedAt: this.iso(), owner: undefined }));
+    await this.save((r) => ({ ...r, status: "rolled-back", statusReason: reason, rollingBack: undefined, request: undefined, finishedAt: this.iso(), owner: undefined }));
+    await this.deps.recordFinished?.(this.record);
     this.emit({ type: "finished", outcome: "rolled-back", reason });
     return "rolled-back";
   }

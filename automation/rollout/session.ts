@@ -3,6 +3,7 @@
  * record store in the stack's backend, the router and the analysis. Control commands
  * (resume, promote, abort) and deploy share it.
  */
+import { hostname } from "node:os";
 import { allOn, type Slot } from "../../components/traffic/weights";
 import { effectiveTraffic, type StackConfig } from "../../stacks/config";
 import { switchyardProgram } from "../../stacks/program";
@@ -20,11 +21,12 @@ import type { DocumentStore } from "../store/document-store";
 import { engineBackendUrl, openStack, PROJECT_NAME, type OpenedStack } from "../workspace";
 import type { PlanStep } from "./plan";
 import { RolloutRunner, type RolloutEvent } from "./runner";
-import type { RolloutRecord } from "./record";
+import { ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "./record";
 import type { StoredDocument } from "../store/document-store";
+import { settleEnginesOf } from "../engine-processes";
 
 import { inventoryOf, saveInventory } from "../drift/inventory";
-import { RELEASE_KEYS } from "../releases/releases";
+import { completeLedger, finishedOf, recordDeploy, RELEASE_KEYS } from "../releases/releases";
 import { withStaleLockRemoved } from "../recovery/recover";
 
 export interface StackOutputs {
@@ -66,6 +68,10 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
   const outputs = async () => (await readStackOutputs(engine)) as StackOutputs;
   // Secrets of the analysis are decrypted by the engine when a step first analyses, not before.
   const analysisMetrics = decryptOnce(config.analysis?.metrics ?? [], engine);
+  const latest = (await store.get<RolloutRecord>(ROLLOUT_KEY))?.value;
+  await settleDeadDriver(latest, ctx.progress);
+  const completed = await completeLedger(engine, store, latest);
+  if (completed) ctx.progress(`recovery: ${completed.id} (${completed.kind} ${completed.deploymentId}) added to the ledger: its driver stopped after it finished\n`);
 
   const applyAll = async ({ refresh = false } = {}) => {
     const actions: string[] = [];
@@ -120,12 +126,30 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
             writeStackConfig(ctx.workDir, ctx.stack, Object.fromEntries(RELEASE_KEYS.map((key) => [key, prior[key]])));
             await applyAll();
           },
+          applyFinalConfig: async (config) => {
+            writeStackConfig(ctx.workDir, ctx.stack, Object.fromEntries(RELEASE_KEYS.map((key) => [key, config[key]])));
+            await applyAll();
+          },
+          recordFinished: async (record) => {
+            await recordDeploy(engine, store, finishedOf(record));
+          },
           onEvent,
         },
         doc,
       );
     },
   };
+}
+
+/**
+ * A rollout whose driver died on this host: its engine processes are being stopped by its
+ * watchdog; wait for that, so that whoever takes the rollout over does not meet their lock.
+ */
+export async function settleDeadDriver(record: RolloutRecord | undefined, progress: (line: string) => void): Promise<void> {
+  const owner = record?.owner;
+  if (!owner || owner.host !== hostname() || ownerAlive(owner)) return;
+  const stopped = await settleEnginesOf(owner.pid);
+  if (stopped) progress(`recovery: ${stopped} engine process(es) of the driver that died (pid ${owner.pid}) stopped\n`);
 }
 
 /** Writes the weights the driver wants before an update, so config and state never disagree. */

@@ -181,4 +181,56 @@ describe("rollout runner", () => {
     assert.deepEqual(started.runner.record.rollbackTriggers, ["aborted by request"]);
     assert.deepEqual(s.applied.at(-1), { blue: 100, green: 0 });
   });
+  describe("final transition and the ledger", () => {
+    function withLedger(phases: Phase[]) {
+      const s = scenario(phases);
+      const seen: Array<{ status: string; event: string; finalApplied: boolean }> = [];
+      const finals: unknown[] = [];
+      Object.assign(s.deps, {
+        applyFinalConfig: async (config: unknown) => {
+          finals.push(config);
+          seen.push({ status: (await s.store.get<RolloutRecord>(ROLLOUT_KEY))!.value.status, event: "final-config", finalApplied: true });
+        },
+        recordFinished: async (record: RolloutRecord) => {
+          const stored = (await s.store.get<RolloutRecord>(ROLLOUT_KEY))!.value;
+          seen.push({ status: stored.status, event: `ledger ${record.id} ${record.status}`, finalApplied: finals.length > 0 });
+        },
+      });
+      return { s, seen, finals };
+    }
+
+    it("a rollback's exact release config is applied before the record says succeeded, then the ledger entry follows", async () => {
+      const { s, seen, finals } = withLedger([]);
+      const { outcome } = await s.start({ id: "rb-1", kind: "rollback", finalConfig: { active: "green" }, restoresRelease: "rel-1" });
+      assert.equal(outcome, "succeeded");
+      assert.deepEqual(finals, [{ active: "green" }]);
+      assert.deepEqual(seen, [
+        { status: "running", event: "final-config", finalApplied: true },
+        { status: "succeeded", event: "ledger rb-1 succeeded", finalApplied: true },
+      ]);
+    });
+
+    it("a rollout without a final config goes straight to succeeded and the ledger", async () => {
+      const { s, seen, finals } = withLedger([]);
+      await s.start();
+      assert.deepEqual(finals, []);
+      assert.deepEqual(seen, [{ status: "succeeded", event: "ledger r-test succeeded", finalApplied: false }]);
+    });
+
+    it("a rolled-back rollout is recorded once it is rolled back, never with its final config", async () => {
+      const { s, seen, finals } = withLedger(["Failed"]);
+      const { outcome } = await s.start({ finalConfig: { active: "green" } });
+      assert.equal(outcome, "rolled-back");
+      assert.deepEqual(finals, []);
+      assert.deepEqual(seen, [{ status: "rolled-back", event: "ledger r-test rolled-back", finalApplied: false }]);
+    });
+
+    it("a driver resuming a rollback whose predecessor died applies the final config too", async () => {
+      const { s, finals } = withLedger([]);
+      const { outcome } = await s.start({ kind: "rollback", finalConfig: { active: "green" }, prepared: true, stepIndex: 3, steps: [{ phase: "done" }, { phase: "done" }, { phase: "done" }] });
+      assert.equal(outcome, "succeeded");
+      assert.deepEqual(finals, [{ active: "green" }]);
+      assert.deepEqual(s.applied, [], "no step ran again");
+    });
+  });
 });
