@@ -17,6 +17,7 @@ import { planOf, settingsOf } from "../rollout/schema";
 import { isActive, ownerAlive, ownerHere, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
 import { openRolloutSession, recordTraffic, type RolloutSession, type StackOutputs } from "../rollout/session";
 import { readLedger, releaseConfigOf } from "../releases/ledger";
+import { clearPendingDeploy, markDeployStarting } from "../releases/pending-deploy";
 import { saveCheckpoint } from "../recovery/checkpoints";
 import { pendingOperations } from "../recovery/pending";
 import { recoverStack } from "../recovery/recover";
@@ -180,10 +181,14 @@ export async function deploy(ctx: CommandContext): Promise<CommandResult> {
 
   if (decision.kind === "apply") {
     if (session.config.active) recordTraffic(session, decision.traffic);
+    // Marked first: a driver killed between the update and its ledger entry leaves the mark,
+    // and the next command completes the entry (releases/pending-deploy.ts).
+    const pending = await markDeployStarting(session.store);
     const { changes } = await session.applyAll({ refresh: true });
     const after = await session.outputs();
     const changed = Object.entries(changes).some(([op, n]) => op !== "same" && n > 0);
-    const metrics = changed ? await recordAndMeasure(session, { kind: "deploy", outcome: "succeeded", startedAt: started }) : undefined;
+    const metrics = changed ? await recordAndMeasure(session, { kind: "deploy", outcome: "succeeded", startedAt: started, deploymentId: pending.id }) : undefined;
+    await clearPendingDeploy(session.store);
     const health = await checkServes(session, after);
     const serves = health.verdict === "healthy";
     const report = buildReport({

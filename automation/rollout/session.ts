@@ -27,6 +27,7 @@ import { settleEnginesOf } from "../engine-processes";
 
 import { inventoryOf, saveInventory } from "../drift/inventory";
 import { completeLedger, finishedOf, recordDeploy, RELEASE_KEYS } from "../releases/releases";
+import { completePendingDeploy } from "../releases/pending-deploy";
 import { withStaleLockRemoved } from "../recovery/recover";
 
 export interface StackOutputs {
@@ -72,6 +73,8 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
   await settleDeadDriver(latest, ctx.progress);
   const completed = await completeLedger(engine, store, latest);
   if (completed) ctx.progress(`recovery: ${completed.id} (${completed.kind} ${completed.deploymentId}) added to the ledger: its driver stopped after it finished\n`);
+  const deployed = await completePendingDeploy(engine, store);
+  if (deployed) ctx.progress(`recovery: ${deployed.id} (deploy ${deployed.deploymentId}) added to the ledger: its driver stopped after its update\n`);
 
   const applyAll = async ({ refresh = false } = {}) => {
     const actions: string[] = [];
