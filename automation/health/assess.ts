@@ -66,6 +66,10 @@ function proxyFindings(obs: Observations): Finding[] {
   if (obs.proxyProcess && !obs.proxyProcess.alive) {
     findings.push({ level: "degraded", subject: "haproxy", message: obs.proxyProcess.pid ? `HAProxy (pid ${obs.proxyProcess.pid}) is not running` : "state records no HAProxy process", fix: "`switchyard deploy` starts it again" });
   }
+  if (obs.proxyConfig && obs.proxyConfig.found !== "as-declared") {
+    const what = obs.proxyConfig.found === "missing" ? "is gone" : "differs from what the stack declares";
+    findings.push({ level: "degraded", subject: "haproxy", message: `HAProxy's configuration ${obs.proxyConfig.path} ${what}: the next reload or restart would serve it`, fix: "`switchyard drift --fix revert` (or deploy) writes it back" });
+  }
   if (!obs.proxy) return findings;
   if ("error" in obs.proxy) {
     findings.push({ level: "degraded", subject: "haproxy", message: `HAProxy's runtime API cannot be read: ${obs.proxy.error}` });

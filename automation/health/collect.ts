@@ -7,7 +7,7 @@ import { workloadMarker } from "../../components/local/workload-provider";
 import { SLOTS, type Slot, type Weights } from "../../components/traffic/weights";
 import { pendingOperations } from "../recovery/pending";
 import type { Answer, Observations, ProcessObservation } from "./model";
-import { getAnswer, probeEndpoint, probeProxy, processAlive, readFileBackendLock, type EngineLock } from "./probes";
+import { digestOnDisk, getAnswer, probeEndpoint, probeProxy, processAlive, readFileBackendLock, type EngineLock } from "./probes";
 
 /** The stack outputs the health check reads (see stacks/program.ts). */
 export interface HealthOutputs {
@@ -43,6 +43,8 @@ export interface CollectInput {
 
 /** The effects, replaceable in tests. */
 export interface Probes {
+  /** The digest of a file as the local target computes it, "missing" when there is none. */
+  fileDigest(path: string): string;
   endpoint(url: string, count: number): Promise<Answer[]>;
   get(url: string): Promise<Answer>;
   proxy(socketPath: string, backend: string): ReturnType<typeof probeProxy>;
@@ -50,7 +52,7 @@ export interface Probes {
   lock(backendUrl: string, project: string, stack: string): { checked: boolean; lock?: EngineLock };
 }
 
-export const realProbes: Probes = { endpoint: probeEndpoint, get: getAnswer, proxy: probeProxy, alive: processAlive, lock: readFileBackendLock };
+export const realProbes: Probes = { fileDigest: digestOnDisk, endpoint: probeEndpoint, get: getAnswer, proxy: probeProxy, alive: processAlive, lock: readFileBackendLock };
 
 const WORKLOAD_TYPE = "pulumi-nodejs:dynamic/local:Workload";
 const HAPROXY_TYPE = "pulumi-nodejs:dynamic/local:HaproxyInstance";
@@ -77,7 +79,13 @@ function localProcesses(state: ExportedState | undefined, probes: Probes, runnin
   const haproxy = resourcesOf(state, HAPROXY_TYPE)[0];
   const haproxyPid = typeof haproxy?.pid === "number" ? haproxy.pid : undefined;
   const proxyProcess: ProcessObservation = { pid: haproxyPid, alive: haproxy !== undefined && probes.alive(haproxyPid, String(haproxy.configPath)) };
-  return { processes, proxyProcess };
+  // State from before read-back has no digest to compare with.
+  const declaredDigest = typeof haproxy?.configDigest === "string" && haproxy.configDigest !== "missing" ? haproxy.configDigest : undefined;
+  const onDisk = declaredDigest ? probes.fileDigest(String(haproxy!.configPath)) : undefined;
+  const proxyConfig = onDisk
+    ? { path: String(haproxy!.configPath), found: onDisk === "missing" ? ("missing" as const) : onDisk === declaredDigest ? ("as-declared" as const) : ("differs" as const) }
+    : undefined;
+  return { processes, proxyProcess, proxyConfig };
 }
 
 export async function collectObservations(input: CollectInput, probes: Probes = realProbes): Promise<Observations> {
@@ -122,6 +130,7 @@ export async function collectObservations(input: CollectInput, probes: Probes = 
     answersNameSlot: local,
     proxy: local ? (proxy ?? { error: "the stack outputs name no HAProxy runtime API (trafficSocket, trafficBackend)" }) : undefined,
     proxyProcess: observedProcesses?.proxyProcess,
+    proxyConfig: observedProcesses?.proxyConfig,
     workloads: local ? workloads : undefined,
     liveWeights,
     rollout: input.rollout,

@@ -45,6 +45,8 @@ export interface Observations {
   /** Local target: HAProxy's servers as its runtime API reports them, or why it could not be read. */
   readonly proxy?: { readonly servers: Partial<Record<Slot, ServerObservation>> } | { readonly error: string };
   readonly proxyProcess?: ProcessObservation;
+  /** Local: HAProxy's configuration file against the digest state declares; a reload would serve what is on disk. */
+  readonly proxyConfig?: { readonly path: string; readonly found: "as-declared" | "differs" | "missing" };
   /** Local target: each slot's workload process and its own answer to /healthz. */
   readonly workloads?: Partial<Record<Slot, { readonly process?: ProcessObservation; readonly answer?: Answer; readonly url?: string }>>;
   /** Weights read back from the data plane; undefined when this target cannot be read. */

@@ -3,11 +3,12 @@
  * engine's lock files. Each probe turns a failure into data (an Answer with an error, an
  * observation that says "not running") so that the assessment sees everything at once.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { configDigest } from "../../components/local/haproxy-config";
 import { isRunning } from "../../components/local/processes";
 import { serverStats } from "../../components/local/runtime-api";
 import type { Slot } from "../../components/traffic/weights";
@@ -103,4 +104,9 @@ export function readFileBackendLock(backendUrl: string, project: string, stack: 
     }
   }
   return { checked: true };
+}
+
+/** sha256 of a file as the local target's HAProxy provider digests its configuration. */
+export function digestOnDisk(path: string): string {
+  return existsSync(path) ? configDigest(readFileSync(path, "utf8")) : "missing";
 }

@@ -36,6 +36,19 @@ interface Row {
 
 const rows: Row[] = [
   { name: "everything answers as declared", obs: local(), verdict: "healthy" },
+  { name: "HAProxy's configuration on disk as declared", obs: local({ proxyConfig: { path: "/run/haproxy.cfg", found: "as-declared" } }), verdict: "healthy" },
+  {
+    name: "HAProxy's configuration edited on disk: serves now, a reload would not",
+    obs: local({ proxyConfig: { path: "/run/haproxy.cfg", found: "differs" } }),
+    verdict: "degraded",
+    problems: [/^haproxy: HAProxy's configuration \/run\/haproxy\.cfg differs from what the stack declares: the next reload or restart would serve it/],
+  },
+  {
+    name: "HAProxy's configuration deleted",
+    obs: local({ proxyConfig: { path: "/run/haproxy.cfg", found: "missing" } }),
+    verdict: "degraded",
+    problems: [/^haproxy: HAProxy's configuration \/run\/haproxy\.cfg is gone/],
+  },
   {
     name: "HAProxy killed: nothing answers, the runtime API is gone",
     obs: local({ endpoint: { url: "http://127.0.0.1:18080/", answers: [refused, refused] }, proxy: { error: "connect ENOENT /tmp/x.sock" }, proxyProcess: { pid: 10, alive: false }, liveWeights: undefined }),
@@ -201,7 +214,7 @@ describe("health: assessHealth", () => {
   }
 
   it("puts the problem that takes the service down first", () => {
-    const result = assessHealth(rows[1]!.obs);
+    const result = assessHealth(rows.find((row) => row.name.startsWith("HAProxy killed"))!.obs);
     assert.equal(result.problems[0]!.level, "down");
     assert.equal(result.problems[0]!.subject, "endpoint");
   });

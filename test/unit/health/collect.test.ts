@@ -57,7 +57,7 @@ describe("health: collecting observations", () => {
     const state = {
       deployment: {
         resources: [
-          { type: "pulumi-nodejs:dynamic/local:HaproxyInstance", outputs: { pid: 10, configPath: "/run/haproxy.cfg" } },
+          { type: "pulumi-nodejs:dynamic/local:HaproxyInstance", outputs: { pid: 10, configPath: "/run/haproxy.cfg", configDigest: "sha256:declared" } },
           { type: "pulumi-nodejs:dynamic/local:Workload", outputs: { pid: 11, slot: "blue", service: "hello", port: 8081 } },
         ],
         pending_operations: [{ type: "updating", resource: { urn: "urn:pulumi:s::p::t::hello-traffic-weights", type: "pulumi-nodejs:dynamic/local:HaproxyWeights" } }],
@@ -66,6 +66,7 @@ describe("health: collecting observations", () => {
     const markers: string[] = [];
     const urls: string[] = [];
     const probes: Probes = {
+      fileDigest: (file) => (file === "/run/haproxy.cfg" ? "sha256:edited" : "missing"),
       endpoint: async (url, count) => (urls.push(url), Array.from({ length: count }, () => ({ status: 200, slot: "blue", version: "1.0.0" }))),
       get: async (url) => (urls.push(url), { status: 200, version: "1.0.0" }),
       proxy: async () => ({ servers: { blue: { status: "UP", weight: 100 }, green: { status: "MAINT", weight: 7 } } }),
@@ -89,6 +90,7 @@ describe("health: collecting observations", () => {
       assert.deepEqual(markers, ["11 --switchyard-workload=hello/blue/8081", "10 /run/haproxy.cfg"]);
       assert.deepEqual(obs.workloads, { blue: { process: { pid: 11, alive: true }, answer: { status: 200, version: "1.0.0" }, url: "http://127.0.0.1:8081" } });
       assert.deepEqual(obs.proxyProcess, { pid: 10, alive: false });
+      assert.deepEqual(obs.proxyConfig, { path: "/run/haproxy.cfg", found: "differs" }, "the file on disk against the digest state declares");
       assert.deepEqual(obs.liveWeights, { blue: 100, green: 0 }, "a server in maintenance takes no traffic");
       assert.deepEqual(obs.engine.pending, ["updating hello-traffic-weights (pulumi-nodejs:dynamic/local:HaproxyWeights) never finished"]);
       assert.deepEqual(obs.engine.lock, { holder: "root@h pid 5", stale: true });
