@@ -33,7 +33,8 @@ export async function clearPendingDeploy(store: DocumentStore): Promise<void> {
 /** What an update in history says about a pending deploy: record it, or drop the mark. */
 export function verdictOf(pending: PendingDeploy, latest: { result: string; kind: string; startTime: string | Date; resourceChanges?: Record<string, number> } | undefined): "record" | "drop" {
   if (!latest || latest.result !== "succeeded" || latest.kind !== "update") return "drop";
-  if (new Date(latest.startTime).getTime() < Date.parse(pending.startedAt)) return "drop"; // its update never finished
+  // History keeps whole seconds: an update started in the mark's second is its update.
+  if (new Date(latest.startTime).getTime() + 1000 <= Date.parse(pending.startedAt)) return "drop"; // its update never finished
   const changed = Object.entries(latest.resourceChanges ?? {}).some(([op, n]) => op !== "same" && n > 0);
   return changed ? "record" : "drop"; // a deploy that changed nothing is no release
 }

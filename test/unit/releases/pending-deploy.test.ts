@@ -2,12 +2,13 @@
 import assert from "node:assert/strict";
 import { verdictOf, type PendingDeploy } from "../../../automation/releases/pending-deploy";
 
-const pending: PendingDeploy = { id: "d-1", startedAt: "2026-11-29T10:00:00.000Z", owner: { host: "h", pid: 1, heartbeatAt: "2026-11-29T10:00:00.000Z" } };
+const pending: PendingDeploy = { id: "d-1", startedAt: "2026-11-29T10:00:00.400Z", owner: { host: "h", pid: 1, heartbeatAt: "2026-11-29T10:00:00.000Z" } };
 const update = (result: string, startTime: string, changes: Record<string, number>, kind = "update") => ({ result, kind, startTime, resourceChanges: changes });
 
 describe("a plain deploy's pending mark", () => {
   const table: [string, Parameters<typeof verdictOf>[1], "record" | "drop"][] = [
     ["its update succeeded with changes", update("succeeded", "2026-11-29T10:00:01Z", { update: 1, same: 4 }), "record"],
+    ["its update started in the mark's second (history keeps whole seconds)", update("succeeded", "2026-11-29T10:00:00Z", { update: 1 }), "record"],
     ["its update changed nothing", update("succeeded", "2026-11-29T10:00:01Z", { same: 5 }), "drop"],
     ["its update failed", update("failed", "2026-11-29T10:00:01Z", { update: 1 }), "drop"],
     ["the newest update is older than the mark (its update never finished)", update("succeeded", "2026-11-29T09:59:00Z", { update: 1 }), "drop"],
