@@ -15,6 +15,7 @@
  * are kept because only engine commands (`pulumi`, `pulumi-*`, the dynamic-provider host) are
  * stopped.
  */
+import { pidRunning } from "./pid";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -68,14 +69,7 @@ export function markedEngineProcesses(): EngineProcess[] {
   return found;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+const alive = pidRunning;
 
 /** Stops engine processes whose driver no longer runs; returns their pids. */
 export function reapOrphans(): number[] {

@@ -5,13 +5,9 @@
  */
 import { hostname } from "node:os";
 import type { LockHolder } from "../errors";
+import { pidRunning } from "../pid";
 
 export function isStaleHere(holder: LockHolder | undefined): boolean {
   if (!holder || holder.host !== hostname()) return false;
-  try {
-    process.kill(holder.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
+  return !pidRunning(holder.pid);
 }

@@ -3,6 +3,7 @@
  * backend after every change so that `status`, `pause`, `abort` in another terminal and a
  * restarted driver on another machine all see the same rollout.
  */
+import { pidRunning } from "../pid";
 import { hostname } from "node:os";
 import type { Slot, Weights } from "../../components/traffic/weights";
 import type { AnalysisRun } from "../analysis/types";
@@ -99,12 +100,7 @@ export function ownerAlive(owner: Owner | undefined, now = Date.now()): boolean 
   if (!owner) return false;
   if (owner.host === hostname()) {
     if (owner.pid === process.pid) return true;
-    try {
-      process.kill(owner.pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
+    return pidRunning(owner.pid);
   }
   return now - Date.parse(owner.heartbeatAt) < HEARTBEAT_STALE_MS;
 }
