@@ -1,9 +1,10 @@
 /**
  * Runs the test suites, each in its own mocha process: Pulumi's mock monitor is global to a
  * process, so tests with mocks must never share one with tests that drive the real engine.
- * The engine suite is split into shards that run side by side: its tests mostly wait on engine
- * and service processes, and each has its own backend, ports and run dir. The end-to-end suite
- * runs alone, since it measures failed requests under load. Prints one closing line over all
+ * The engine suite's files run two at a time, each in its own process, taken from one queue
+ * (largest first) so that neither worker idles while the other has a long file: its tests mostly
+ * wait on engine and service processes, and each has its own backend, ports and run dir. The
+ * end-to-end suite runs alone, since it measures failed requests under load. Prints one closing line over all
  * suites: "tests: N passed, N failed, N skipped".
  */
 import { spawn } from "node:child_process";
@@ -16,15 +17,15 @@ const MOCHA = path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js");
 interface Suite {
   readonly name: string;
   readonly patterns: readonly string[];
-  /** Mocha processes this suite's files are spread over (SWITCHYARD_TEST_JOBS caps it). */
-  readonly shards?: number;
+  /** Files of this suite run this many at a time, a process each (SWITCHYARD_TEST_JOBS caps it). */
+  readonly workers?: number;
 }
 
 const SUITES: readonly Suite[] = [
   { name: "unit", patterns: ["test/unit/**/*.test.ts"] },
   { name: "components (Pulumi mocks)", patterns: ["test/components/**/*.test.ts"] },
   { name: "policy", patterns: ["test/policy/*.test.ts"] },
-  { name: "engine (real Pulumi CLI)", patterns: ["test/engine/**/*.test.ts", "test/policy/engine/**/*.test.ts"], shards: 2 },
+  { name: "engine (real Pulumi CLI)", patterns: ["test/engine/**/*.test.ts", "test/policy/engine/**/*.test.ts"], workers: 2 },
   { name: "end-to-end (local target, real traffic)", patterns: ["test/e2e/**/*.test.ts"] },
 ];
 
@@ -63,15 +64,15 @@ function runMocha(label: string, files: readonly string[], grep: string | undefi
   });
 }
 
-/** Deals files to shards, largest first onto the lightest shard: file size stands in for run time. */
-export function shard(files: readonly string[], count: number, weight: (file: string) => number): string[][] {
-  const shards = Array.from({ length: Math.max(1, Math.min(count, files.length)) }, () => ({ files: [] as string[], load: 0 }));
-  for (const file of [...files].sort((a, b) => weight(b) - weight(a) || a.localeCompare(b))) {
-    const lightest = shards.reduce((min, s) => (s.load < min.load ? s : min));
-    lightest.files.push(file);
-    lightest.load += weight(file);
-  }
-  return shards.map((s) => s.files.sort());
+/** Runs `files` through `workers` queues, largest first: file size stands in for run time. */
+export async function runQueued<T>(files: readonly string[], workers: number, weight: (file: string) => number, run: (file: string) => Promise<T>): Promise<T[]> {
+  const queue = [...files].sort((a, b) => weight(b) - weight(a) || a.localeCompare(b));
+  const results: T[] = [];
+  const worker = async () => {
+    for (let file = queue.shift(); file !== undefined; file = queue.shift()) results.push(await run(file));
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, files.length)) }, worker));
+  return results;
 }
 
 async function main() {
@@ -83,10 +84,13 @@ async function main() {
     if (only && !only.some((name) => suite.name.startsWith(name))) continue;
     const files = suite.patterns.flatMap((pattern) => globSync(pattern, { cwd: ROOT })).sort();
     if (files.length === 0) continue;
-    const shards = shard(files, Math.min(suite.shards ?? 1, jobs), (file) => statSync(path.join(ROOT, file)).size);
+    const workers = Math.min(suite.workers ?? 1, jobs);
     const started = Date.now();
-    process.stdout.write(`\n=== ${suite.name}: ${files.length} file(s)${shards.length > 1 ? ` in ${shards.length} shards side by side` : ""}\n`);
-    const tallies = await Promise.all(shards.map((part, i) => runMocha(`${suite.name}, shard ${i + 1}/${shards.length}`, part, grep, shards.length === 1)));
+    process.stdout.write(`\n=== ${suite.name}: ${files.length} file(s)${workers > 1 ? `, ${workers} at a time` : ""}\n`);
+    const tallies =
+      workers > 1
+        ? await runQueued(files, workers, (file) => statSync(path.join(ROOT, file)).size, (file) => runMocha(file, [file], grep, false))
+        : [await runMocha(suite.name, files, grep, true)];
     for (const tally of tallies) {
       total.passed += tally.passed;
       total.failed += tally.failed;
