@@ -8,13 +8,14 @@
  * suites: "tests: N passed, N failed, N skipped".
  */
 import { spawn } from "node:child_process";
-import { globSync, statSync } from "node:fs";
+import { globSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..");
 const MOCHA = path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js");
 
-interface Suite {
+export interface Suite {
   readonly name: string;
   readonly patterns: readonly string[];
   /** Files of this suite run this many at a time, a process each (SWITCHYARD_TEST_JOBS caps it). */
@@ -36,32 +37,61 @@ interface Tally {
   exitCode: number;
 }
 
-/** Runs one mocha process; its output is streamed when it runs alone, else printed whole when it ends. */
-function runMocha(label: string, files: readonly string[], grep: string | undefined, stream: boolean): Promise<Tally> {
+const REPORTER = path.join(ROOT, "test", "support", "counting-reporter.js");
+
+/**
+ * Runs one mocha process; its output is streamed when it runs alone, else printed whole when it
+ * ends. The counts are mocha's own (counting-reporter.js); a process that ends without them (it
+ * crashed while loading) or that fails with none counted is one failure, never a pass.
+ */
+export function runMocha(label: string, files: readonly string[], grep: string | undefined, stream: boolean): Promise<Tally> {
   return new Promise((resolve) => {
-    const args = [MOCHA, process.stdout.isTTY ? "--color" : "--no-color", ...(grep ? ["--grep", grep] : []), ...files];
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const statsDir = mkdtempSync(path.join(tmpdir(), "sy-stats-"));
+    const statsFile = path.join(statsDir, "stats.json");
+    const args = [MOCHA, "--reporter", REPORTER, process.stdout.isTTY ? "--color" : "--no-color", ...(grep ? ["--grep", grep] : []), ...files];
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, SWITCHYARD_TEST_STATS: statsFile }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.setEncoding("utf8");
     child.stderr.setEncoding("utf8");
     child.stdout.on("data", (chunk: string) => {
-      out += chunk;
       if (stream) process.stdout.write(chunk);
+      else out += chunk;
     });
     child.stderr.on("data", (chunk: string) => {
-      err += chunk;
       if (stream) process.stderr.write(chunk);
+      else err += chunk;
     });
-    child.on("exit", (code, signal) => {
+    // `close`, not `exit`: only then has all of the child's output arrived.
+    child.on("close", (code, signal) => {
       if (!stream) {
         process.stdout.write(`\n--- ${label}\n${out}`);
         process.stderr.write(err);
       }
-      const count = (word: string) => Number(out.match(new RegExp(`^\\s*(\\d+) ${word}`, "m"))?.[1] ?? 0);
-      resolve({ passed: count("passing"), failed: count("failing"), skipped: count("pending"), exitCode: code ?? (signal ? 1 : 0) });
+      const exitCode = code ?? (signal ? 1 : 0);
+      let stats: { passes: number; failures: number; pending: number } | undefined;
+      try {
+        stats = JSON.parse(readFileSync(statsFile, "utf8"));
+      } catch {
+        stats = undefined;
+      }
+      rmSync(statsDir, { recursive: true, force: true });
+      if (!stats || (exitCode !== 0 && stats.failures === 0)) {
+        process.stdout.write(`!!! ${label}: mocha ended (${signal ?? `exit ${exitCode}`}) ${stats ? "with an error outside any test" : "before it counted any test (did a file fail to load?)"}\n`);
+        resolve({ passed: stats?.passes ?? 0, failed: (stats?.failures ?? 0) + 1, skipped: stats?.pending ?? 0, exitCode: exitCode || 1 });
+        return;
+      }
+      resolve({ passed: stats.passes, failed: stats.failures, skipped: stats.pending, exitCode });
     });
   });
+}
+
+/** The suites SWITCHYARD_TEST_SUITES names; a name that matches no suite is an error, not an empty run. */
+export function selectSuites(suites: readonly Suite[], only: readonly string[] | undefined): Suite[] {
+  if (!only) return [...suites];
+  const unknown = only.filter((name) => !suites.some((suite) => suite.name.startsWith(name)));
+  if (unknown.length) throw new Error(`SWITCHYARD_TEST_SUITES names no suite: ${unknown.join(", ")} (suites: ${suites.map((s) => s.name.split(" ")[0]).join(", ")})`);
+  return suites.filter((suite) => only.some((name) => suite.name.startsWith(name)));
 }
 
 /** Runs `files` through `workers` queues, largest first: file size stands in for run time. */
@@ -76,12 +106,19 @@ export async function runQueued<T>(files: readonly string[], workers: number, we
 }
 
 async function main() {
-  const only = process.env.SWITCHYARD_TEST_SUITES?.split(",").map((s) => s.trim());
+  const only = process.env.SWITCHYARD_TEST_SUITES?.split(",").map((s) => s.trim()).filter(Boolean);
   const grep = process.env.SWITCHYARD_TEST_GREP;
   const jobs = Math.max(1, Number(process.env.SWITCHYARD_TEST_JOBS ?? 2) || 1);
   const total: Tally = { passed: 0, failed: 0, skipped: 0, exitCode: 0 };
-  for (const suite of SUITES) {
-    if (only && !only.some((name) => suite.name.startsWith(name))) continue;
+  let suites: Suite[];
+  try {
+    suites = selectSuites(SUITES, only);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  for (const suite of suites) {
     const files = suite.patterns.flatMap((pattern) => globSync(pattern, { cwd: ROOT })).sort();
     if (files.length === 0) continue;
     const workers = Math.min(suite.workers ?? 1, jobs);

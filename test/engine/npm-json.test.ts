@@ -16,7 +16,8 @@ function npmRun(script: string, args: readonly string[], env: NodeJS.ProcessEnv)
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+    // `close`, not `exit`: only then has all of the output arrived (a JSON document cut short otherwise).
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
 

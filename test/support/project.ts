@@ -65,7 +65,8 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv, cwd = 
   child.stderr!.on("data", (chunk) => (stderr += chunk));
   const done = new Promise<CliResult>((resolve, reject) => {
     child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+    // `close`, not `exit`: only then has all of the output arrived (a JSON document cut short otherwise).
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
   return { child, done };
 }
