@@ -4,6 +4,8 @@
  * is stopped before the engine could delete it, and a speculative read is cancelled cleanly.
  */
 import assert from "node:assert/strict";
+import { markedEngineProcesses } from "../../automation/engine-processes";
+import { waitFor } from "../../components/local/processes";
 import { askCloud } from "../../automation/drift/detect";
 import { StackNotFoundError } from "../../automation/errors";
 import { readStackOutputs } from "../../automation/report/outputs";
@@ -59,9 +61,8 @@ describe("engine: direct runs of the CLI", function () {
 
   it("an event-log run on a stack that does not exist fails at once with StackNotFoundError", async () => {
     const missing = await openStack({ stackName: "nowhere", workDir: project.workDir, env: project.env, mustExist: true, deferSelect: true }, switchyardProgram);
-    const started = Date.now();
+    // A pipe that waited for a writer that never came would hang here until the test's timeout.
     await assert.rejects(askCloud(missing), (error: unknown) => error instanceof StackNotFoundError);
-    assert.ok(Date.now() - started < 30_000, "the event pipe did not wait for a writer that never came");
   });
 
   it("drift's early cloud read is cancelled by a config error, which is what the user sees; nothing is left behind", async () => {
@@ -82,7 +83,10 @@ describe("engine: direct runs of the CLI", function () {
   it("a cancelled read stops the engine and leaves no lock: the next read succeeds", async () => {
     const abort = new AbortController();
     const reading = askCloud(scoped, abort.signal);
-    setTimeout(() => abort.abort(), 200);
+    // Cancel once the engine runs (a read takes far longer than it takes to see the process).
+    const engineRuns = () => markedEngineProcesses().some((p) => p.argv.includes("refresh") && p.argv.includes(scoped.stackName));
+    assert.ok(await waitFor(engineRuns, 30_000, 10), "the engine started");
+    abort.abort();
     await assert.rejects(reading);
     const answer = await askCloud(scoped);
     // Every resource in state but the stack itself and its default provider (bookkeeping).

@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { findLeftovers, portsStillListening, stopLeftovers, type LocalFootprint } from "../../../automation/local/leftovers";
-import { isRunning } from "../../../components/local/processes";
+import { isRunning, waitFor } from "../../../components/local/processes";
 import { workloadMarker } from "../../../components/local/workload-provider";
 import { freePorts } from "../../support/ports";
 
@@ -27,7 +27,9 @@ describe("local leftovers", function () {
     const ours = spawn(process.execPath, [...idle, workloadMarker({ service: footprint.service, slot: "green", port: footprint.ports.green })], { stdio: "ignore" });
     const other = spawn(process.execPath, [...idle, workloadMarker({ service: "someone-else", slot: "green", port: footprint.ports.green })], { stdio: "ignore" });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Their command lines are theirs once they have exec'd.
+      const execd = (pid: number | undefined) => isRunning(pid, "--switchyard-workload");
+      assert.ok(await waitFor(() => execd(ours.pid) && execd(other.pid), 5000), "both started");
       assert.deepEqual(findLeftovers(footprint).map((l) => [l.pid, l.what]), [[ours.pid, `workload ${footprint.service}/green`]]);
       const stopped = await stopLeftovers(footprint);
       assert.equal(stopped.length, 1);

@@ -65,11 +65,10 @@ describe("analysis provider: command (real child processes)", () => {
   });
 
   it("kills a command that runs past its timeout: Error", async () => {
-    const started = Date.now();
+    // A command that would run a minute: the test's own timeout fails it if the kill never comes.
     const m = await run(node("setTimeout(() => {}, 60000)"), { provider: { timeout: "300ms" } });
     assert.equal(m.phase, "Error");
     assert.match(m.message!, /killed after 300 ms without finishing/);
-    assert.ok(Date.now() - started < 5000);
   });
 
   it("is an Error when the program does not exist", async () => {
