@@ -3,7 +3,8 @@
  * (a change the providers cannot read), so drift asks the data plane too. The answer becomes a
  * cloud observation of a pseudo-resource, so ignore rules and the report treat it like any other.
  */
-import { httpGet } from "../../components/local/http-probe";
+import { urlOf } from "../health/collect";
+import { getAnswer } from "../health/probes";
 import type { Observation } from "./model";
 
 export const ENDPOINT_TYPE = "switchyard:data-plane:Endpoint";
@@ -33,17 +34,19 @@ export async function probeEndpoint(url: string, patience: ProbePatience = CHECK
   while (tries < patience.tries || Date.now() < deadline) {
     if (tries > 0) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
     tries++;
-    const answer = await httpGet(url, TIMEOUT_MS);
-    if (answer && answer.status < 500) return { ok: true };
-    found = answer ? `HTTP ${answer.status}` : `no answer within ${TIMEOUT_MS / 1000} s`;
+    // The same request `status` sends: http or https, never throws.
+    const answer = await getAnswer(url, TIMEOUT_MS);
+    if (answer.status !== undefined && answer.status < 500) return { ok: true };
+    found = answer.status !== undefined ? `HTTP ${answer.status}` : `no answer (${answer.error ?? `within ${TIMEOUT_MS / 1000} s`})`;
   }
   return { ok: false, found, tries };
 }
 
 /** The observation for an endpoint that does not answer; undefined when it does. */
 export async function endpointObservation(url: string | undefined, patience: ProbePatience = CHECK): Promise<Observation | undefined> {
-  if (!url || !/^https?:\/\//.test(url)) return undefined;
-  const probe = await probeEndpoint(url, patience);
+  if (!url) return undefined;
+  // Cloud endpoints are often a bare host name; the URL is the pseudo-resource's name either way.
+  const probe = await probeEndpoint(urlOf(url), patience);
   if (probe.ok) return undefined;
   return {
     question: "cloud",

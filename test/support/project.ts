@@ -24,6 +24,15 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/** A resource of an exported state, as much of it as tests look at. */
+export interface StateResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly outputs?: Record<string, unknown>;
+  readonly dependencies?: string[];
+  readonly propertyDependencies?: Record<string, string[]>;
+}
+
 export interface TestProject {
   readonly stackName: string;
   readonly workDir: string;
@@ -42,6 +51,11 @@ export interface TestProject {
   rolloutRecord(): Promise<RolloutRecord | undefined>;
   /** Polls the rollout record until `predicate` holds. */
   waitForRecord(predicate: (record: RolloutRecord) => boolean, timeoutMs?: number): Promise<RolloutRecord>;
+  /**
+   * Removes the resources `which` picks from state, as a refresh does with what it finds gone,
+   * keeping the state importable (references to them dropped). Returns how many it removed.
+   */
+  forgetInState(which: (resource: StateResource) => boolean): Promise<number>;
   /** Opens the stack with `program` (the Switchyard program unless a test brings its own). */
   open(program?: PulumiFn | ProgramScopes): Promise<OpenedStack>;
   cleanup(): Promise<void>;
@@ -148,6 +162,22 @@ export async function createTestProject(name: string, options: TestProjectOption
         if (Date.now() > deadline) throw new Error(`rollout record never matched; last: ${JSON.stringify(record)?.slice(0, 600)}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
+    },
+    async forgetInState(which) {
+      const opened = await project.open();
+      const state = await opened.run("export", (st) => st.exportStack());
+      const resources = state.deployment.resources as StateResource[];
+      const lost = new Set(resources.filter(which).map((r) => r.urn));
+      const keep = (urns: string[] | undefined) => urns?.filter((urn) => !lost.has(urn));
+      state.deployment.resources = resources
+        .filter((r) => !lost.has(r.urn))
+        .map((r) => ({
+          ...r,
+          dependencies: keep(r.dependencies),
+          propertyDependencies: r.propertyDependencies && Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, keep(v)!])),
+        }));
+      await opened.run("import", (st) => st.importStack(state));
+      return lost.size;
     },
     open(program = switchyardProgram) {
       return openStack({ stackName, workDir, env }, program);

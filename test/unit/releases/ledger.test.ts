@@ -2,25 +2,8 @@ import assert from "node:assert/strict";
 import { appendEntry, readLedger, type LedgerEntry } from "../../../automation/releases/ledger";
 import { finishedOf } from "../../../automation/releases/releases";
 import type { RolloutRecord } from "../../../automation/rollout/record";
-import { RevisionConflictError, type DocumentStore, type StoredDocument } from "../../../automation/store/document-store";
+import { MemoryStore } from "../../support/memory-store";
 
-class MemoryStore implements DocumentStore {
-  readonly location = "memory";
-  docs = new Map<string, StoredDocument<unknown>>();
-  async get<T>(key: string) {
-    return this.docs.get(key) as StoredDocument<T> | undefined;
-  }
-  async put<T>(key: string, value: T, expected: number) {
-    const current = this.docs.get(key)?.revision ?? 0;
-    if (current !== expected) throw new RevisionConflictError(key, expected, current);
-    const doc = { value: structuredClone(value), revision: current + 1 };
-    this.docs.set(key, doc);
-    return doc as StoredDocument<T>;
-  }
-  async delete(key: string) {
-    this.docs.delete(key);
-  }
-}
 
 const entry = (deploymentId?: string): Omit<LedgerEntry, "id" | "number"> => ({
   kind: "rollout",

@@ -5,25 +5,8 @@ import type { AnalysisRun, Phase } from "../../../automation/analysis/types";
 import { planRollout } from "../../../automation/rollout/plan";
 import { ROLLOUT_KEY, type RolloutRecord } from "../../../automation/rollout/record";
 import { RolloutRunner, type Clock } from "../../../automation/rollout/runner";
-import { RevisionConflictError, type DocumentStore, type StoredDocument } from "../../../automation/store/document-store";
+import { MemoryStore } from "../../support/memory-store";
 
-class MemoryStore implements DocumentStore {
-  readonly location = "memory";
-  docs = new Map<string, StoredDocument<unknown>>();
-  async get<T>(key: string) {
-    return this.docs.get(key) as StoredDocument<T> | undefined;
-  }
-  async put<T>(key: string, value: T, expected: number) {
-    const current = this.docs.get(key)?.revision ?? 0;
-    if (current !== expected) throw new RevisionConflictError(key, expected, current);
-    const doc = { value: structuredClone(value), revision: current + 1 };
-    this.docs.set(key, doc);
-    return doc as StoredDocument<T>;
-  }
-  async delete(key: string) {
-    this.docs.delete(key);
-  }
-}
 
 function fakeClock(): Clock {
   let now = Date.parse("2026-11-28T10:00:00Z");
