@@ -5,8 +5,8 @@
  */
 import { writeFileSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
-import { changedKeys } from "./dynamic";
-import { dumpServerState, readServers, runtimeCommand, setAdminState, setWeight, type AdminState } from "./runtime-api";
+import { changedKeys, newKeysOnlyWhenFaulty } from "./dynamic";
+import { dumpServerState, enableHealthChecks, readServers, runtimeCommand, setAdminState, setWeight, type AdminState, type HealthChecks } from "./runtime-api";
 
 export interface HaproxyWeightsInputs {
   readonly socketPath: string;
@@ -20,15 +20,24 @@ export interface HaproxyWeightsInputs {
   readonly instancePid: number;
 }
 
+/** Read back only: whether each server is health-checked (the configuration always checks them). */
+interface HaproxyWeightsOutputs extends HaproxyWeightsInputs {
+  readonly healthChecks?: Readonly<Record<string, HealthChecks>>;
+}
+
+const allChecked = (servers: readonly string[]) => Object.fromEntries(servers.map((server) => [server, "enabled" as const]));
+
 const REPLACING_KEYS = ["socketPath", "backend"] as const;
 const UPDATING_KEYS = ["weights", "adminState", "instancePid", "stateFile"] as const;
 
-async function apply(inputs: HaproxyWeightsInputs): Promise<HaproxyWeightsInputs> {
+async function apply(inputs: HaproxyWeightsInputs): Promise<HaproxyWeightsOutputs> {
   const servers = Object.keys(inputs.weights);
   // Raise before lowering, so that the sum of weights never passes through zero mid-change.
   const order = [...servers].sort((a, b) => inputs.weights[b]! - inputs.weights[a]!);
   for (const server of order) {
     await setAdminState(inputs.socketPath, inputs.backend, server, inputs.adminState[server] ?? "ready");
+    // A check disabled by hand would keep a server forced DOWN for good.
+    await enableHealthChecks(inputs.socketPath, inputs.backend, server);
     await setWeight(inputs.socketPath, inputs.backend, server, inputs.weights[server]!);
   }
   const live = await readServers(inputs.socketPath, inputs.backend, servers);
@@ -38,7 +47,7 @@ async function apply(inputs: HaproxyWeightsInputs): Promise<HaproxyWeightsInputs
     }
   }
   writeFileSync(inputs.stateFile, await dumpServerState(inputs.socketPath, inputs.backend));
-  return inputs;
+  return { ...inputs, healthChecks: allChecked(servers) };
 }
 
 /**
@@ -47,7 +56,7 @@ async function apply(inputs: HaproxyWeightsInputs): Promise<HaproxyWeightsInputs
  * would let a failed repair forget it. The weights are then unknown and left as state has them;
  * the instance's own read-back names the dead process.
  */
-export async function readBack(props: HaproxyWeightsInputs): Promise<HaproxyWeightsInputs> {
+export async function readBack(props: HaproxyWeightsOutputs): Promise<HaproxyWeightsOutputs> {
   let pid: number;
   let live: Awaited<ReturnType<typeof readServers>>;
   try {
@@ -58,7 +67,9 @@ export async function readBack(props: HaproxyWeightsInputs): Promise<HaproxyWeig
   }
   const weights = Object.fromEntries(Object.entries(live).map(([name, view]) => [name, view.weight]));
   const adminState = Object.fromEntries(Object.entries(live).map(([name, view]) => [name, view.adminState]));
-  return { ...props, weights, adminState, instancePid: pid };
+  const healthChecks = Object.fromEntries(Object.entries(live).map(([name, view]) => [name, view.checks]));
+  // State from before this read-back has no healthChecks: it shows only when one is off.
+  return newKeysOnlyWhenFaulty(props, { ...props, weights, adminState, instancePid: pid, healthChecks }, { healthChecks: allChecked(Object.keys(live)) });
 }
 
 const READ_TIMEOUT_MS = 3000;
@@ -77,10 +88,12 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     return { id, props: await readBack(props) };
   },
 
-  async diff(_id: string, olds: HaproxyWeightsInputs, news: HaproxyWeightsInputs) {
+  async diff(_id: string, olds: HaproxyWeightsOutputs, news: HaproxyWeightsInputs) {
     const replaces = changedKeys(olds, news, REPLACING_KEYS) as string[];
     const updates = changedKeys(olds, news, UPDATING_KEYS);
-    return { changes: replaces.length + updates.length > 0, replaces };
+    // Read back, never declared: a check found disabled is put back by an update.
+    const checksOff = Object.values(olds.healthChecks ?? {}).some((state) => state !== "enabled");
+    return { changes: replaces.length + updates.length > 0 || checksOff, replaces };
   },
 
   async update(_id: string, _olds: HaproxyWeightsInputs, news: HaproxyWeightsInputs) {

@@ -47,6 +47,11 @@ export function setAdminState(socketPath: string, backend: string, server: strin
   return mutate(socketPath, `set server ${backend}/${server} state ${state}`);
 }
 
+/** Runs the server's configured health check again (after `disable health`). */
+export function enableHealthChecks(socketPath: string, backend: string, server: string): Promise<void> {
+  return mutate(socketPath, `enable health ${backend}/${server}`);
+}
+
 export interface ServerStat {
   readonly server: string;
   /** UP, DOWN, MAINT, DRAIN, NOLB, "no check", ... */
@@ -107,7 +112,14 @@ export async function serverStats(socketPath: string, backend: string): Promise<
 export interface ServerView {
   readonly weight: number;
   readonly adminState: AdminState;
+  /** Whether HAProxy health-checks it: with checks disabled, `set server ... health down` holds for good. */
+  readonly checks: HealthChecks;
 }
+
+export type HealthChecks = "enabled" | "disabled";
+
+// srv_check_state bit CHK_ST_ENABLED: the configured check runs.
+const CHECK_ENABLED = 0x04;
 
 /** Maps `show stat` status to the administrative state an operator sets (`set server ... state`). */
 export function adminStateOf(status: string): AdminState {
@@ -124,6 +136,7 @@ export interface ServerState {
   /** The weight set by configuration or `set weight` (not scaled by drain or slow start). */
   readonly weight: number;
   readonly adminState: AdminState;
+  readonly checks: HealthChecks;
 }
 
 // srv_admin_state bits (HAProxy's SRV_ADMF_*): forced, inherited, config, resolver and
@@ -149,7 +162,7 @@ export function parseServersState(text: string, backend: string): ServerState[] 
     if (index < 0) throw new RuntimeApiError(`show servers state has no column ${name}`);
     return index;
   };
-  const cols = { be: column("be_name"), sv: column("srv_name"), addr: column("srv_addr"), port: column("srv_port"), admin: column("srv_admin_state"), weight: column("srv_uweight") };
+  const cols = { be: column("be_name"), sv: column("srv_name"), addr: column("srv_addr"), port: column("srv_port"), admin: column("srv_admin_state"), weight: column("srv_uweight"), check: column("srv_check_state") };
   return lines
     .filter((line) => !line.startsWith("#") && line.includes(" "))
     .map((line) => line.split(" "))
@@ -160,6 +173,7 @@ export function parseServersState(text: string, backend: string): ServerState[] 
       port: Number(f[cols.port]),
       weight: Number(f[cols.weight]),
       adminState: adminStateOfBits(Number(f[cols.admin])),
+      checks: Number(f[cols.check]) & CHECK_ENABLED ? ("enabled" as const) : ("disabled" as const),
     }));
 }
 
@@ -173,7 +187,7 @@ export async function readServers(socketPath: string, backend: string, servers: 
   for (const name of servers) {
     const state = states.find((s) => s.server === name);
     if (!state) throw new RuntimeApiError(`backend ${backend} has no server ${name}`);
-    views[name] = { weight: state.weight, adminState: state.adminState };
+    views[name] = { weight: state.weight, adminState: state.adminState, checks: state.checks };
   }
   return views;
 }

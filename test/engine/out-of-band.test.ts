@@ -83,6 +83,15 @@ const CASES: readonly Case[] = [
     repair: "revert",
   },
   {
+    name: "the serving server's health check disabled and the server forced DOWN (holds for good)",
+    act: async ({ socket, backend }) => {
+      await runtimeCommand(socket, `disable health ${backend}/blue`);
+      await runtimeCommand(socket, `set server ${backend}/blue health down`);
+    },
+    drift: [ENDPOINT, `${WEIGHTS} healthChecks.blue`],
+    repair: "deploy",
+  },
+  {
     name: "a weight changed through the runtime API",
     act: ({ socket, backend }) => setWeight(socket, backend, "green", 50),
     drift: [`${WEIGHTS} weights.green`],

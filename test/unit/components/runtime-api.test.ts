@@ -43,21 +43,22 @@ describe("HAProxy runtime API parsing", () => {
   });
 });
 
-// HAProxy 2.6 `show servers state be_hello`: blue moved to port 18199, green drained.
+// HAProxy 2.6 `show servers state be_hello`: blue moved to port 18199, green drained with its
+// health check disabled (`disable health`: srv_check_state 2, configured but not enabled).
 const serversState = [
   "1",
   "# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port",
   "3 be_hello 1 blue 127.0.0.1 2 0 100 0 1 6 3 4 6 0 0 0 - 18199 - 0 0 - - 0",
-  "3 be_hello 2 green 127.0.0.2 2 8 40 0 0 6 3 4 6 0 0 0 - 18102 - 0 0 - - 0",
+  "3 be_hello 2 green 127.0.0.2 2 8 40 0 0 6 3 4 2 0 0 0 - 18102 - 0 0 - - 0",
   "4 be_other 1 blue 10.0.0.1 2 1 1 0 0 6 3 4 6 0 0 0 - 80 - 0 0 - - 0",
   "",
 ].join("\n");
 
 describe("HAProxy runtime API: servers state", () => {
-  it("gives each server of one backend its live address, port, weight and admin state", () => {
+  it("gives each server of one backend its live address, port, weight, admin state and whether it is health-checked", () => {
     assert.deepEqual(parseServersState(serversState, "be_hello"), [
-      { server: "blue", address: "127.0.0.1", port: 18199, weight: 100, adminState: "ready" },
-      { server: "green", address: "127.0.0.2", port: 18102, weight: 40, adminState: "drain" },
+      { server: "blue", address: "127.0.0.1", port: 18199, weight: 100, adminState: "ready", checks: "enabled" },
+      { server: "green", address: "127.0.0.2", port: 18102, weight: 40, adminState: "drain", checks: "disabled" },
     ]);
   });
 
