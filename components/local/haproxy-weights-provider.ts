@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
 import { changedKeys, newKeysOnlyWhenFaulty } from "./dynamic";
-import { dumpServerState, enableHealthChecks, readServers, runtimeCommand, setAdminState, setWeight, type AdminState, type HealthChecks } from "./runtime-api";
+import { dumpServerState, enableHealthChecks, readServers, readServerStates, runtimeCommand, setAdminState, setWeight, type AdminState, type HealthChecks } from "./runtime-api";
 
 export interface HaproxyWeightsInputs {
   readonly socketPath: string;
@@ -58,10 +58,10 @@ async function apply(inputs: HaproxyWeightsInputs): Promise<HaproxyWeightsOutput
  */
 export async function readBack(props: HaproxyWeightsOutputs): Promise<HaproxyWeightsOutputs> {
   let pid: number;
-  let live: Awaited<ReturnType<typeof readServers>>;
+  let live: Awaited<ReturnType<typeof readServerStates>>;
   try {
     pid = pidOf(await runtimeCommand(props.socketPath, "show info", READ_TIMEOUT_MS));
-    live = await readServers(props.socketPath, props.backend, Object.keys(props.weights), READ_TIMEOUT_MS);
+    live = await readServerStates(props.socketPath, props.backend, Object.keys(props.weights), READ_TIMEOUT_MS);
   } catch {
     return { ...props, instancePid: 0 };
   }

@@ -112,8 +112,6 @@ export async function serverStats(socketPath: string, backend: string): Promise<
 export interface ServerView {
   readonly weight: number;
   readonly adminState: AdminState;
-  /** Whether HAProxy health-checks it: with checks disabled, `set server ... health down` holds for good. */
-  readonly checks: HealthChecks;
 }
 
 export type HealthChecks = "enabled" | "disabled";
@@ -136,6 +134,7 @@ export interface ServerState {
   /** The weight set by configuration or `set weight` (not scaled by drain or slow start). */
   readonly weight: number;
   readonly adminState: AdminState;
+  /** Whether HAProxy health-checks it: with checks disabled, `set server ... health down` holds for good. */
   readonly checks: HealthChecks;
 }
 
@@ -181,15 +180,21 @@ export async function serversState(socketPath: string, backend: string, timeoutM
   return parseServersState(await runtimeCommand(socketPath, `show servers state ${backend}`, timeoutMs), backend);
 }
 
-export async function readServers(socketPath: string, backend: string, servers: readonly string[], timeoutMs = 5000): Promise<Record<string, ServerView>> {
+/** The live state of each of `servers`, by name; a server the backend lacks is an error. */
+export async function readServerStates(socketPath: string, backend: string, servers: readonly string[], timeoutMs = 5000): Promise<Record<string, ServerState>> {
   const states = await serversState(socketPath, backend, timeoutMs);
-  const views: Record<string, ServerView> = {};
+  const byName: Record<string, ServerState> = {};
   for (const name of servers) {
     const state = states.find((s) => s.server === name);
     if (!state) throw new RuntimeApiError(`backend ${backend} has no server ${name}`);
-    views[name] = { weight: state.weight, adminState: state.adminState, checks: state.checks };
+    byName[name] = state;
   }
-  return views;
+  return byName;
+}
+
+export async function readServers(socketPath: string, backend: string, servers: readonly string[], timeoutMs = 5000): Promise<Record<string, ServerView>> {
+  const states = await readServerStates(socketPath, backend, servers, timeoutMs);
+  return Object.fromEntries(Object.entries(states).map(([name, state]) => [name, { weight: state.weight, adminState: state.adminState }]));
 }
 
 /** Points a server at `address:port`, as `set server ... addr` does, and checks HAProxy took it. */
