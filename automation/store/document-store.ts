@@ -34,3 +34,22 @@ export class UnsupportedBackendError extends SwitchyardError {
     );
   }
 }
+
+/** A stored record that is no longer a JSON document (edited or truncated by hand, a full disk). */
+export class CorruptDocumentError extends SwitchyardError {
+  constructor(location: string, key: string, reason: string) {
+    super(
+      `Switchyard's record "${key}" at ${location} is not a JSON document (${reason})`,
+      `restore it from a backup of the backend, or delete it: a rollout or ledger record is then lost, the inventory is written again by the next deploy`,
+    );
+  }
+}
+
+/** Parses one stored record; a record that does not parse is named, never a bare SyntaxError. */
+export function parseDocument<T>(location: string, key: string, text: string): StoredDocument<T> {
+  try {
+    return JSON.parse(text) as StoredDocument<T>;
+  } catch (error) {
+    throw new CorruptDocumentError(location, key, (error as Error).message);
+  }
+}

@@ -1,6 +1,6 @@
 import { mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { RevisionConflictError, type DocumentStore, type StoredDocument } from "./document-store";
+import { parseDocument, RevisionConflictError, type DocumentStore, type StoredDocument } from "./document-store";
 
 const LOCK_STALE_MS = 10_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -19,7 +19,7 @@ export class FileDocumentStore implements DocumentStore {
 
   async get<T>(key: string): Promise<StoredDocument<T> | undefined> {
     try {
-      return JSON.parse(readFileSync(this.file(key), "utf8")) as StoredDocument<T>;
+      return parseDocument<T>(this.file(key), key, readFileSync(this.file(key), "utf8"));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw error;

@@ -18,7 +18,7 @@ import {
   type ServerSideEncryption,
 } from "@aws-sdk/client-s3";
 import { ConfigError, SwitchyardError } from "../errors";
-import { RevisionConflictError, type DocumentStore, type StoredDocument } from "./document-store";
+import { CorruptDocumentError, parseDocument, RevisionConflictError, type DocumentStore, type StoredDocument } from "./document-store";
 
 /** Where the documents live and how to reach the bucket, read from a backend URL. */
 export interface S3Location {
@@ -153,10 +153,11 @@ export class S3DocumentStore implements DocumentStore {
   private async read<T>(key: string): Promise<{ doc: StoredDocument<T>; etag: string } | undefined> {
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.where.bucket, Key: this.objectKey(key) }));
-      const doc = JSON.parse(await out.Body!.transformToString("utf8")) as StoredDocument<T>;
+      const doc = parseDocument<T>(`${this.location}/${key}`, key, await out.Body!.transformToString("utf8"));
       return { doc, etag: out.ETag! };
     } catch (error) {
       if (notFound(error)) return undefined;
+      if (error instanceof CorruptDocumentError) throw error;
       throw new S3StoreError(`reading ${key}`, this.location, error);
     }
   }
