@@ -9,6 +9,7 @@ import { ensureNpmDependencies } from "./ensure-npm.mjs";
 import { ensurePulumi } from "./ensure-pulumi.mjs";
 import { ensureHaproxy } from "./ensure-haproxy.mjs";
 import { ensureMoto, ensurePostgres } from "./ensure-postgres.mjs";
+import { ensurePrometheus } from "./ensure-prometheus.mjs";
 import { step } from "./log.mjs";
 
 export const projectRoot = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -17,14 +18,15 @@ export const toolchainFile = join(projectRoot, ".switchyard", "toolchain.json");
 
 /**
  * `forTests` adds what only the test suites need: PostgreSQL and moto's S3 server, which the
- * shared-backend tests start on loopback.
+ * shared-backend tests start on loopback, and Prometheus, which the prometheus provider's tests
+ * start there.
  */
 export async function setup({ forTests = false } = {}) {
   const started = Date.now();
   await ensureNpmDependencies(projectRoot);
   const pulumi = await ensurePulumi(projectRoot);
   const haproxy = await ensureHaproxy();
-  const testServers = forTests ? { postgres: await ensurePostgres(), moto: await ensureMoto() } : {};
+  const testServers = forTests ? { postgres: await ensurePostgres(), moto: await ensureMoto(), prometheus: await ensurePrometheus() } : {};
   const toolchain = {
     pulumiRoot: pulumi.root,
     pulumiVersion: pulumi.version,
