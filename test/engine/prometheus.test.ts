@@ -8,9 +8,10 @@
  * Metric names checked against the exporter's output (HAProxy 2.6):
  * haproxy_backend_http_responses_total{proxy="be_blue",code="1xx"|"2xx"|...|"5xx"|"other"}.
  */
+import { readToolchain } from "../../automation/workspace";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { httpGet } from "../../components/local/http-probe";
@@ -22,15 +23,9 @@ import { freePort, freePorts } from "../support/ports";
 import { startPrometheus, type PrometheusServer } from "../support/prometheus";
 import { context, listen, specOf, type LocalServer } from "../unit/analysis/providers/support";
 
-const ROOT = path.resolve(__dirname, "../..");
 
-function haproxyBinary(): string {
-  const toolchain = path.join(ROOT, ".switchyard", "toolchain.json");
-  const configured = existsSync(toolchain) ? (JSON.parse(readFileSync(toolchain, "utf8")) as { haproxy?: string }).haproxy : undefined;
-  const binary = configured ?? "/usr/sbin/haproxy";
-  if (!existsSync(binary)) throw new Error(`HAProxy not found at ${binary}: run npm run setup (it records the path in .switchyard/toolchain.json)`);
-  return binary;
-}
+/** Set-up's HAProxy (it records the path in .switchyard/toolchain.json). */
+const haproxyBinary = () => readToolchain().haproxy;
 
 /** One slot's server: answers 500 to every `failEvery`-th request (0: never), 200 otherwise. */
 class Upstream {
