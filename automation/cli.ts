@@ -56,9 +56,10 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: "deploy",
     summary: "deploy the stack config: one update, or a progressive rollout to switchyard:active",
-    handler: (ctx) => commands.deploy().deploy(ctx),
+    handler: (ctx, flags) => commands.deploy().deploy(ctx, { retry: Boolean(flags.retry) }),
     confirm: true,
     options: [
+      ["--retry", "roll out again the release the stack file asks for after it was rolled back"],
       ["--strategy <name>", "override the rollout strategy for this run: canary, blue-green, linear, all-at-once"],
       ["--preset <name>", "a CodeDeploy preset, e.g. Canary10Percent5Minutes, Linear10PercentEvery1Minute, AllAtOnce"],
       ["--steps <weights>", "canary weights of the new slot, e.g. 5,25,50,100"],

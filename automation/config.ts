@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
-import { FIXES, NAMESPACE, stackConfigSchema, type StackConfig } from "../stacks/config";
+import { FIXES, legacyDriverKeys, NAMESPACE, stackConfigSchema, type StackConfig } from "../stacks/config";
 import { ConfigError, type ConfigProblem } from "./errors";
 import { loadCloudTarget } from "../stacks/targets/load";
 import { markSecrets } from "./secrets/mark";
@@ -97,5 +97,8 @@ export function loadStackConfig(stackName: string, workDir: string): LoadedStack
   const entries = (document as { config?: Record<string, unknown> } | null)?.config ?? {};
   const config = parseStackConfig(entries, shown);
   const ours = Object.fromEntries(Object.entries(entries).filter(([key]) => key.startsWith(`${NAMESPACE}:`)).map(([key, value]) => [key.slice(NAMESPACE.length + 1), value]));
-  return { config, file, warnings: plaintextWarnings(ours, shown, { stack: stackName, workDir }) };
+  const legacy = legacyDriverKeys(ours).map(
+    (key) => `${shown}: ${key} was written by an earlier Switchyard and is ignored now (the driver keeps its status in the backend); delete the line`,
+  );
+  return { config, file, warnings: [...legacy, ...plaintextWarnings(ours, shown, { stack: stackName, workDir })] };
 }

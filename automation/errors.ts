@@ -94,6 +94,16 @@ export class EngineError extends SwitchyardError {
 }
 
 /** A rollout of the stack is being driven by another process right now. */
+/** Deploying a file whose release was rolled back would repeat it: a person decides. */
+export class ReleaseHeldBackError extends SwitchyardError {
+  constructor(stack: string, what: string) {
+    super(
+      `stack "${stack}": the stack file still asks for ${what}; deploying it again would repeat it`,
+      `change switchyard:slots or switchyard:active in stacks/Pulumi.${stack}.yaml (a fixed version, or the release that runs), or pass --retry to roll the same release out again`,
+    );
+  }
+}
+
 export class RolloutInProgressError extends SwitchyardError {
   constructor(stack: string, id: string, owner: string) {
     super(

@@ -11,6 +11,10 @@ import { engineDetail } from "./engine-detail";
 import { engineOwnerMark, OWNER_VAR } from "./engine-processes";
 import { keepExportsEncrypted } from "./secrets/export";
 import { EngineError, SecretsError, SetupError, StackLockedError, StackNotFoundError, SwitchyardError } from "./errors";
+import type { DriverStatus } from "../stacks/driver-status";
+import { writeEffectiveConfig } from "./effective-config";
+import { backendDriverStatus } from "./rollout/backend-status";
+import { openDocumentStore } from "./store/open-store";
 
 /** The Automation API, loaded on first use: a command whose engine work is all direct never pays for it. */
 const sdk = () => require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
@@ -56,6 +60,14 @@ export interface EngineSettings {
   readonly deferSelect?: boolean;
 }
 
+/** Engine commands that run the program or its providers: they get the run's effective config. */
+const CONFIGURED_COMMANDS = new Set(["up", "preview", "refresh", "destroy"]);
+
+/** Options of one direct run: the engine's, and the driver's status for it when not the backend's. */
+export interface DirectOptions extends DirectRunOptions {
+  readonly driverStatus?: DriverStatus;
+}
+
 /** A stack opened with an inline program, ready for engine operations. */
 export interface OpenedStack {
   readonly stackName: string;
@@ -68,7 +80,11 @@ export interface OpenedStack {
    * Runs `pulumi <args>` on this stack through the CLI binary alone (direct-engine.ts), errors
    * classified like `run`'s. For the hot paths where the Automation API's extra calls cost.
    */
-  direct(operation: string, args: readonly string[], options?: DirectRunOptions): Promise<string>;
+  direct(operation: string, args: readonly string[], options?: DirectOptions): Promise<string>;
+  /** The driver's status as the backend has it now: what every engine run applies unless told otherwise. */
+  driverStatus(): Promise<DriverStatus | undefined>;
+  /** Writes a run's effective config with this status (the backend's when omitted); pass it as `configFile`. */
+  effectiveConfigFile(status?: DriverStatus): Promise<string | undefined>;
   /**
    * The program a traffic step runs: it must declare every traffic resource. The whole program
    * unless the stack was opened with a smaller one (see ProgramScopes).
@@ -158,6 +174,10 @@ export async function openStack(settings: EngineSettings, programs: PulumiFn | P
     }
   };
   const direct = { binary: path.join(toolchain.pulumiRoot, "bin", "pulumi"), stackName: settings.stackName, workDir, env: envVars };
+  const store = openDocumentStore(envVars.PULUMI_BACKEND_URL, PROJECT_NAME, settings.stackName);
+  const driverStatus = () => (existsSync(path.join(workDir, "stacks", `Pulumi.${settings.stackName}.yaml`)) ? backendDriverStatus(store, workDir, settings.stackName) : Promise.resolve(undefined));
+  // Every run that executes the program gets intent + status; the stack file is never written.
+  const configFile = async (override?: DriverStatus) => writeEffectiveConfig(workDir, settings.stackName, override ?? (await driverStatus()));
   const select = async (): Promise<Stack> => {
     const { LocalWorkspace, PulumiCommand } = sdk();
     const pulumiCommand = await PulumiCommand.get({ root: toolchain.pulumiRoot, skipVersionCheck: true });
@@ -165,7 +185,7 @@ export async function openStack(settings: EngineSettings, programs: PulumiFn | P
     const options = { workDir, pulumiCommand, envVars, pulumiHome: envVars.PULUMI_HOME };
     const stack = await (settings.mustExist ? LocalWorkspace.selectStack(args, options) : LocalWorkspace.createOrSelectStack(args, options));
     // Checkpoints and recovery keep exports: secrets stay ciphertext there.
-    return keepExportsEncrypted(stack, () => runDirect(direct, ["stack", "export"]));
+    return withEffectiveConfig(keepExportsEncrypted(stack, () => runDirect(direct, ["stack", "export"])), configFile);
   };
   let selecting: Promise<Stack> | undefined;
   const stackOf = () => (selecting ??= run("opening", select));
@@ -177,8 +197,31 @@ export async function openStack(settings: EngineSettings, programs: PulumiFn | P
     program,
     trafficProgram,
     run: async (operation, action) => run(operation, action, await stackOf()),
-    direct: (operation, args, options) => run(operation, () => runDirect(direct, args, options)),
+    direct: (operation, args, options = {}) =>
+      run(operation, async () => {
+        const { driverStatus: override, ...engineOptions } = options;
+        const file = CONFIGURED_COMMANDS.has(args[0] ?? "") ? await configFile(override) : undefined;
+        return runDirect(direct, file ? [...args, "--config-file", file] : args, engineOptions);
+      }),
+    driverStatus,
+    effectiveConfigFile: configFile,
   };
+}
+
+type ConfiguredOperation = "up" | "preview" | "refresh" | "previewRefresh" | "destroy" | "previewDestroy";
+const CONFIGURED_OPERATIONS: readonly ConfiguredOperation[] = ["up", "preview", "refresh", "previewRefresh", "destroy", "previewDestroy"];
+
+/** The Automation API's operations, each given the run's effective config file. */
+function withEffectiveConfig(stack: Stack, configFile: () => Promise<string | undefined>): Stack {
+  for (const operation of CONFIGURED_OPERATIONS) {
+    const original = (stack as unknown as Record<string, (opts?: object) => Promise<unknown>>)[operation];
+    if (typeof original !== "function") continue;
+    (stack as unknown as Record<string, unknown>)[operation] = async (opts: { configFile?: string } = {}) => {
+      const file = opts.configFile ?? (await configFile());
+      return original.call(stack, file ? { ...opts, configFile: file } : opts);
+    };
+  }
+  return stack;
 }
 
 function redactor(passphrase: Passphrase): (text: string) => string {

@@ -13,7 +13,7 @@
 import { readLiveWeights } from "../automation/routers/data-plane";
 import { EngineTrafficRouter } from "../automation/routers/engine-router";
 import { readStackOutputs } from "../automation/report/outputs";
-import { writeStackConfig } from "../automation/stack-file";
+import { writeStackConfig } from "../test/support/edit-stack-file";
 import type { OpenedStack } from "../automation/workspace";
 import type { Weights } from "../components/traffic/weights";
 import { byCommand, recordCli, type CliCall } from "./support/instrument";

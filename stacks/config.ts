@@ -24,8 +24,11 @@ const slotSchema = z.strictObject({
   failureRate: z.number().min(0, "must be 0 or more").max(1, "must be 1 or less").default(0),
   /** Local target only: latency added to each response, in ms. */
   latencyMs: z.number().int().min(0).max(60_000).default(0),
-  /** Written by the driver after a blue-green switch: the old slot runs nothing until its next release. */
-  scaledDown: z.boolean().default(false),
+  /**
+   * Written by Switchyard before the driver's status moved to the backend; ignored now (the
+   * loader warns): the driver keeps which slot is scaled down with the rollout record.
+   */
+  scaledDown: z.boolean().optional(),
 });
 
 const localSchema = z
@@ -50,7 +53,10 @@ export const stackConfigSchema = z
     target: z.enum(TARGETS, { message: `must be one of: ${TARGETS.join(", ")}` }),
     service: z.string().regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, "must be a DNS label: lowercase letters, digits and '-', 2 to 40 characters"),
     slots: z.strictObject({ blue: slotSchema, green: slotSchema }),
-    /** Weights as applied; in progressive mode (with `active`) the driver writes them. */
+    /**
+     * Weights as written, when there is no `active`. With `active` the driver moves traffic and
+     * keeps the weights in flight in the backend; a `traffic` key beside `active` is ignored.
+     */
     traffic: weightsSchema.optional(),
     /** The slot that should serve all traffic once the rollout completes; absent: weights are applied as written. */
     active: z.enum(["blue", "green"], { message: "must be blue or green" }).optional(),
@@ -68,12 +74,6 @@ export const stackConfigSchema = z
     ...Object.fromEntries(CLOUD_TARGETS.map((cloud) => [cloud, z.unknown().optional()])),
   })
   .superRefine((config, ctx) => {
-    for (const slot of ["blue", "green"] as const) {
-      // With `active`, the driver clears the flag before the slot gets traffic; written weights must agree.
-      if (config.slots[slot].scaledDown && (config.traffic?.[slot] ?? 0) > 0) {
-        ctx.addIssue({ code: "custom", path: ["slots", slot, "scaledDown"], message: `cannot be true while ${slot} takes traffic` });
-      }
-    }
     if (!config.traffic && !config.active) {
       ctx.addIssue({ code: "custom", path: ["traffic"], message: "is required unless switchyard:active names the slot to serve" });
     }
@@ -108,12 +108,21 @@ export const FIXES: Readonly<Record<string, string>> = {
   multicloud: "add a switchyard:multicloud block (see stacks/Pulumi.multicloud.yaml)",
   "local.ports": "choose three different free ports from 1024 to 65535",
   ...DRIFT_FIXES,
-  "slots.blue.scaledDown": "remove scaledDown (the driver clears it when the slot gets a release)",
-  "slots.green.scaledDown": "remove scaledDown (the driver clears it when the slot gets a release)",
+  driverStatus: "remove it: the driver's status lives in the backend and reaches the engine in a run's effective config, never in the stack file",
 };
 
-/** The weights the program applies: as written, or all traffic on the active slot. */
-export function effectiveTraffic(config: StackConfig): { blue: number; green: number } {
-  if (config.traffic) return config.traffic;
-  return config.active === "green" ? { blue: 0, green: 100 } : { blue: 100, green: 0 };
+/**
+ * Keys an earlier Switchyard wrote into the stack file, now kept in the backend: they are ignored,
+ * and the loader says so, once per command, so people can delete them.
+ */
+export function legacyDriverKeys(values: Readonly<Record<string, unknown>>): string[] {
+  const found: string[] = [];
+  if (values.active !== undefined && values.traffic !== undefined) found.push(`${NAMESPACE}:traffic`);
+  const slots = (values.slots ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  for (const slot of ["blue", "green"]) {
+    if (slots[slot]?.scaledDown !== undefined) found.push(`${NAMESPACE}:slots.${slot}.scaledDown`);
+  }
+  return found;
 }
+
+

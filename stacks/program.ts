@@ -9,7 +9,8 @@ import { PROJECT_ROOT, readToolchain } from "../automation/workspace";
 import { LocalBlueGreenEnvironment } from "../components/environment/local";
 import { loadCloudTarget } from "./targets/load";
 import { planOf, settingsOf } from "../automation/rollout/schema";
-import { effectiveTraffic, type StackConfig } from "./config";
+import { NAMESPACE, type StackConfig } from "./config";
+import { DRIVER_STATUS_KEY, driverStatusSchema, effectiveWeights, scaledDownSlot, withRelease, type DriverStatus } from "./driver-status";
 import { PLAINTEXT_CREDENTIALS_OUTPUT, plaintextCredentialsOf } from "../automation/secrets/program-output";
 
 /** Config values arrive as strings; structured ones as JSON. */
@@ -28,15 +29,28 @@ function configEntries(): Record<string, unknown> {
 export const localRunDir = (config: StackConfig, stack: string) =>
   path.resolve(PROJECT_ROOT, config.local?.runDir ?? path.join(".switchyard", "run", stack));
 
-function buildLocal(config: StackConfig, stack: string) {
+/** The driver's overlay from the run's effective config; absent under a plain engine run from the stack file. */
+function driverStatusOf(entries: Record<string, unknown>, stack: string): DriverStatus | undefined {
+  const raw = entries[`${NAMESPACE}:${DRIVER_STATUS_KEY}`];
+  if (raw === undefined) return undefined;
+  const parsed = driverStatusSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(`stack "${stack}": switchyard:${DRIVER_STATUS_KEY} is not the driver's status (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}); it is written by Switchyard into a run's effective config only: remove it from the stack file`);
+  }
+  return parsed.data;
+}
+
+function buildLocal(config: StackConfig, stack: string, status: DriverStatus | undefined) {
   const local = config.local!;
+  const weights = effectiveWeights(config, status);
+  const scaledDown = scaledDownSlot(weights, status);
   const env = new LocalBlueGreenEnvironment(config.service, {
     service: config.service,
     slots: {
-      blue: { ...config.slots.blue, port: local.ports.blue },
-      green: { ...config.slots.green, port: local.ports.green },
+      blue: { ...config.slots.blue, port: local.ports.blue, scaledDown: scaledDown === "blue" },
+      green: { ...config.slots.green, port: local.ports.green, scaledDown: scaledDown === "green" },
     },
-    weights: effectiveTraffic(config),
+    weights,
     listenPort: local.ports.listen,
     address: local.address,
     runDir: localRunDir(config, stack),
@@ -72,11 +86,11 @@ function rolloutPlan(config: StackConfig) {
   };
 }
 
-function buildTarget(config: StackConfig, stack: string): Record<string, unknown> {
-  if (config.target === "local") return buildLocal(config, stack);
+function buildTarget(config: StackConfig, stack: string, status: DriverStatus | undefined): Record<string, unknown> {
+  if (config.target === "local") return buildLocal(config, stack, status);
   const common = {
     service: config.service,
-    traffic: effectiveTraffic(config),
+    traffic: effectiveWeights(config, status),
     slots: { blue: { version: config.slots.blue.version }, green: { version: config.slots.green.version } },
   };
   const block = (config as Record<string, unknown>)[config.target];
@@ -86,7 +100,11 @@ function buildTarget(config: StackConfig, stack: string): Record<string, unknown
 export async function switchyardProgram(): Promise<Record<string, unknown>> {
   const stack = pulumi.getStack();
   const entries = configEntries();
-  const config = parseStackConfig(entries, `stack "${stack}" config`);
+  const status = driverStatusOf(entries, stack);
+  const intent = Object.fromEntries(Object.entries(entries).filter(([key]) => key.startsWith(`${NAMESPACE}:`)).map(([key, value]) => [key.slice(NAMESPACE.length + 1), value]));
+  const others = Object.fromEntries(Object.entries(entries).filter(([key]) => !key.startsWith(`${NAMESPACE}:`)));
+  const effective = withRelease(intent, status);
+  const config = parseStackConfig({ ...others, ...Object.fromEntries(Object.entries(effective).map(([key, value]) => [`${NAMESPACE}:${key}`, value])) }, `stack "${stack}" config`);
   // Key paths only, for the policy pack (rules/security/plaintext-credentials.ts).
-  return { ...buildTarget(config, stack), rolloutPlan: rolloutPlan(config), [PLAINTEXT_CREDENTIALS_OUTPUT]: plaintextCredentialsOf(entries) };
+  return { ...buildTarget(config, stack, status), rolloutPlan: rolloutPlan(config), [PLAINTEXT_CREDENTIALS_OUTPUT]: plaintextCredentialsOf(entries) };
 }

@@ -5,7 +5,7 @@
  * 4 when analysis paused it for a person, 5 when it was applied but the service does not serve.
  */
 import { randomUUID } from "node:crypto";
-import { ConfigError, RolloutInProgressError } from "../errors";
+import { ConfigError, ReleaseHeldBackError, RolloutInProgressError } from "../errors";
 import { ExitCode } from "../exit-codes";
 import { checkHealthSettled, declaredHealthPath, type SettleOptions } from "../health/check";
 import type { HealthAssessment } from "../health/model";
@@ -15,16 +15,18 @@ import { progressView } from "../report/progress";
 import { decide, type Running } from "../rollout/decide";
 import { planOf, settingsOf } from "../rollout/schema";
 import { isActive, ownerAlive, ownerHere, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
-import { openRolloutSession, recordTraffic, type RolloutSession, type StackOutputs } from "../rollout/session";
+import { openRolloutSession, type RolloutSession, type StackOutputs } from "../rollout/session";
+import { heldBack, releaseIntentOf } from "../rollout/driver-status";
 import { readLedger, releaseConfigOf } from "../releases/ledger";
 import { clearPendingDeploy, markDeployStarting } from "../releases/pending-deploy";
 import { saveCheckpoint } from "../recovery/checkpoints";
 import { pendingOperations } from "../recovery/pending";
 import { recoverStack } from "../recovery/recover";
 import { deliveryMetrics, type DeliveryMetrics } from "../releases/metrics";
-import { recordDeploy, RELEASE_KEYS, type FinishedDeploy } from "../releases/releases";
+import { recordDeploy, type FinishedDeploy } from "../releases/releases";
+import { RELEASE_KEYS } from "../../stacks/driver-status";
 import { RevisionConflictError, type StoredDocument } from "../store/document-store";
-import { readStackConfigValues, writeStackConfig } from "../stack-file";
+import { readStackConfigValues } from "../stack-file";
 import type { CommandContext } from "./context";
 
 export interface CommandResult {
@@ -146,13 +148,29 @@ async function prepareState(session: RolloutSession): Promise<void> {
   await saveCheckpoint(exported, session.store, "deploy", session.config.recovery.checkpoints, session.opened);
 }
 
-export async function deploy(ctx: CommandContext): Promise<CommandResult> {
+export interface DeployFlags {
+  /** Roll out again a release the stack file still asks for after it was rolled back. */
+  readonly retry?: boolean;
+}
+
+/** What a held-back release was, for its error. */
+function heldBackText(record: RolloutRecord): string {
+  if (record.kind === "rollback") return `what rollback ${record.id} took the stack back from (it restored ${record.restoresRelease ?? "an earlier release"})`;
+  return `${record.canaryVersion} on ${record.canarySlot}, which rollout ${record.id} rolled back (${record.statusReason ?? "no reason recorded"})`;
+}
+
+export async function deploy(ctx: CommandContext, flags: DeployFlags = {}): Promise<CommandResult> {
   const started = Date.now();
   const session = await openRolloutSession(ctx);
   const existing = await session.store.get<RolloutRecord>(ROLLOUT_KEY);
   if (existing && isActive(existing.value) && ownerAlive(existing.value.owner)) {
     throw new RolloutInProgressError(ctx.stack, existing.value.id, ownerText(existing.value));
   }
+  const fileValues = readStackConfigValues(ctx.workDir, ctx.stack);
+  const intent = releaseIntentOf(fileValues);
+  const held = heldBack(existing?.value, intent);
+  // Before any checkpoint or update: a refused deploy changes nothing.
+  if (held && !flags.retry) throw new ReleaseHeldBackError(ctx.stack, heldBackText(held));
   await prepareState(session);
   if (existing && isActive(existing.value)) {
     const record = existing.value;
@@ -180,7 +198,6 @@ export async function deploy(ctx: CommandContext): Promise<CommandResult> {
   if (decision.kind === "refuse") throw new ConfigError(decision.problems, `stacks/Pulumi.${ctx.stack}.yaml`);
 
   if (decision.kind === "apply") {
-    if (session.config.active) recordTraffic(session, decision.traffic);
     // Marked first: a driver killed between the update and its ledger entry leaves the mark,
     // and the next command completes the entry (releases/pending-deploy.ts).
     const pending = await markDeployStarting(session.store);
@@ -233,23 +250,18 @@ export async function deploy(ctx: CommandContext): Promise<CommandResult> {
     status: "running",
     owner: ownerHere(),
     priorConfig: { ...(await priorReleaseConfig(session)) },
+    // What this rollout applies, whatever a checkout's file says while it runs; the weights stay
+    // where they run now until it moves them, and a slot scaled down earlier comes back first.
+    intent: { ...intent },
     scaleDownAfterSeconds: settings.strategy === "blue-green" ? settings.scaleDownDelaySeconds : undefined,
     rollbackTriggers: [],
     startedAt: now,
     updatedAt: now,
   };
-  // Until the rollout moves them, the weights stay where they run now; a slot scaled down after
-  // an earlier blue-green switch runs again for this release.
-  recordTraffic(session, running!.weights);
-  const slotsNow = readStackConfigValues(ctx.workDir, ctx.stack).slots as Record<string, Record<string, unknown>>;
-  if (slotsNow?.[decision.canary]?.scaledDown) {
-    const { scaledDown: _cleared, ...canarySlot } = slotsNow[decision.canary]!;
-    writeStackConfig(ctx.workDir, ctx.stack, { slots: { ...slotsNow, [decision.canary]: canarySlot } });
-  }
   if (Object.keys(record.priorConfig).length === 0) {
     // No history with config (a stack deployed by other means): fall back to what runs.
-    const current = readStackConfigValues(ctx.workDir, ctx.stack);
-    Object.assign(record.priorConfig, { slots: { ...(current.slots as object), [decision.canary]: { ...(current.slots as Record<string, object>)[decision.canary], version: running!.versions[decision.canary] } }, traffic: running!.weights });
+    const slots = (fileValues.slots ?? {}) as Record<string, object>;
+    Object.assign(record.priorConfig, { slots: { ...slots, [decision.canary]: { ...slots[decision.canary], version: running!.versions[decision.canary] } }, traffic: running!.weights });
   }
   // From here on a second deploy finds the record and stops at once.
   let doc: StoredDocument<RolloutRecord>;

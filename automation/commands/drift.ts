@@ -3,7 +3,7 @@
  * (preview)? Each change is classified drift, pending-change, rollout or ignored. Exit 0 when
  * nothing drifted, 2 when something did. `--fix revert|accept` remediates after confirmation.
  */
-import { effectiveTraffic } from "../../stacks/config";
+import { effectiveWeights } from "../../stacks/driver-status";
 import { deferredSwitchyardProgram } from "../../stacks/deferred-program";
 import { checkDrift } from "../drift/check";
 import { classify } from "../drift/classify";
@@ -116,7 +116,7 @@ export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promis
     outcome =
       mode === "revert"
         ? await revert(items, deps)
-        : await accept(items, deps, { declaredTraffic: effectiveTraffic(config), active: config.active, trafficUrns });
+        : await accept(items, deps, { declaredTraffic: effectiveWeights(config, await opened.driverStatus()), active: config.active, trafficUrns });
     // Drift that no engine target can fix (only the endpoint fails) stays drift.
     const nothingToFix = outcome.view.targets.length === 0;
     status = nothingToFix ? "drift" : outcome.confirmed ? (mode === "revert" ? "reverted" : "accepted") : "cancelled";

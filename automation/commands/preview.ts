@@ -1,5 +1,5 @@
 /** `preview`: what a deploy would change, without changing anything. */
-import { effectiveTraffic } from "../../stacks/config";
+import { effectiveVersions, effectiveWeights } from "../../stacks/driver-status";
 import { switchyardProgram } from "../../stacks/program";
 import { loadStackConfig } from "../config";
 import { ExitCode } from "../exit-codes";
@@ -38,7 +38,10 @@ export async function preview(ctx: CommandContext, flags: PreviewFlags = {}): Pr
   }
   const changes = (result?.changeSummary ?? {}) as Record<string, number>;
   const changed = Object.entries(changes).some(([op, n]) => op !== "same" && n > 0);
-  const weights = effectiveTraffic(config);
+  // What the preview applied: the file's intent with the driver's status (a rollout in flight, a rollback).
+  const status = await opened.driverStatus();
+  const weights = effectiveWeights(config, status);
+  const versions = effectiveVersions(config.slots, status);
   const report = buildReport({
     command: "preview",
     stack: ctx.stack,
@@ -46,7 +49,7 @@ export async function preview(ctx: CommandContext, flags: PreviewFlags = {}): Pr
     startedAt: started,
     status: policyReport?.blocked ? "failed" : changed ? "success" : "no-change",
     message: policyReport?.blocked ? "blocked by mandatory policy violations" : undefined,
-    outputs: { weights, slots: { blue: { version: config.slots.blue.version }, green: { version: config.slots.green.version } } },
+    outputs: { weights, slots: { blue: { version: versions.blue }, green: { version: versions.green } } },
     changes,
     policy: policyReport,
     nextSteps: policyReport?.blocked ? ["fix the mandatory policy violations above"] : changed ? [`switchyard deploy --stack ${ctx.stack}`] : [],

@@ -1,6 +1,6 @@
 /**
- * `rollback`: re-applies a prior release with the engine. Its release-defining config goes back
- * into the stack file and the engine applies it; the state is never imported, because that would
+ * `rollback`: re-applies a prior release with the engine. Its release-defining config becomes the
+ * driver's status in the backend (the stack file is never written) and the engine applies it; the state is never imported, because that would
  * rewrite state, not the cloud. Traffic moves through the rollout machinery: the release's slot
  * is brought up with its version while it takes no traffic, then traffic moves to it (at once,
  * or step by step with analysis under --gradual), then the release's exact config is applied.
@@ -10,11 +10,13 @@ import { randomUUID } from "node:crypto";
 import { otherSlot, type Slot } from "../../components/traffic/weights";
 import { SwitchyardError, RolloutInProgressError } from "../errors";
 import { gitCommit } from "../releases/ledger";
-import { listReleases, RELEASE_KEYS, type Release } from "../releases/releases";
+import { listReleases, type Release } from "../releases/releases";
+import { RELEASE_KEYS } from "../../stacks/driver-status";
+import { releaseIntentOf } from "../rollout/driver-status";
 import { isActive, ownerAlive, ownerHere, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
 import { planOf } from "../rollout/schema";
 import { openRolloutSession, type RolloutSession } from "../rollout/session";
-import { writeStackConfig } from "../stack-file";
+import { readStackConfigValues } from "../stack-file";
 import type { CommandContext } from "./context";
 import { driveRollout, type CommandResult } from "./deploy";
 
@@ -114,19 +116,21 @@ async function startRecord(session: RolloutSession, target: Release, current: Re
   const outputs = await session.outputs();
   const stable = otherSlot(canary);
   // During the move the serving slot keeps what it runs; the exact release config follows at the end.
-  writeStackConfig(ctx.workDir, ctx.stack, {
+  const release = {
     slots: {
       [stable]: { ...((target.config.slots as Record<string, object>)?.[stable] ?? {}), version: outputs.slots?.[stable]?.version },
       [canary]: { ...((target.config.slots as Record<string, object>)?.[canary] ?? {}), version: canaryVersion },
     },
     active: canary,
-    traffic: outputs.weights,
-  });
+  };
   const now = new Date().toISOString();
   const record: RolloutRecord = {
     id: `rb-${randomUUID().slice(0, 8)}`,
     kind: "rollback",
     finalConfig,
+    release,
+    // The file's release when the rollback began: while the file still asks for it, the restored release stays.
+    intent: { ...releaseIntentOf(readStackConfigValues(ctx.workDir, ctx.stack)) },
     restoresRelease: target.id,
     stack: ctx.stack,
     service: session.config.service,

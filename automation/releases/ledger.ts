@@ -9,6 +9,8 @@
 import { execFileSync } from "node:child_process";
 import { userInfo } from "node:os";
 import type { UpdateSummary } from "@pulumi/pulumi/automation";
+import type { Slot, Weights } from "../../components/traffic/weights";
+import { DRIVER_STATUS_KEY, driverStatusSchema, effectiveWeights, withRelease } from "../../stacks/driver-status";
 import type { DocumentStore } from "../store/document-store";
 
 export const LEDGER_KEY = "ledger";
@@ -89,17 +91,28 @@ export async function appendEntry(store: DocumentStore, entry: Omit<LedgerEntry,
   }
 }
 
-/** Config keys that define a release, as Pulumi's history recorded them for one update. */
+/**
+ * The release-defining config as one update applied it: the stack file's values that Pulumi's
+ * history recorded (from the run's effective config), with the driver's status that came with
+ * them, so `traffic` is the weights the update really set and `slots` the versions it ran.
+ */
 export function releaseConfigOf(update: UpdateSummary | undefined, keys: readonly string[]): Record<string, unknown> {
-  const config: Record<string, unknown> = {};
-  for (const key of keys) {
-    const entry = update?.config?.[`switchyard:${key}`];
-    if (!entry) continue;
+  const values: Record<string, unknown> = {};
+  for (const [fullKey, entry] of Object.entries(update?.config ?? {})) {
+    if (!fullKey.startsWith("switchyard:")) continue;
     try {
-      config[key] = JSON.parse(entry.value);
+      values[fullKey.slice("switchyard:".length)] = JSON.parse(entry.value);
     } catch {
-      config[key] = entry.value;
+      values[fullKey.slice("switchyard:".length)] = entry.value;
     }
+  }
+  const parsed = driverStatusSchema.safeParse(values[DRIVER_STATUS_KEY]);
+  const status = parsed.success ? parsed.data : undefined;
+  const applied = withRelease(values, status);
+  const config: Record<string, unknown> = {};
+  for (const key of keys) if (applied[key] !== undefined) config[key] = applied[key];
+  if (keys.includes("traffic") && (applied.active !== undefined || applied.traffic !== undefined || status?.weights)) {
+    config.traffic = effectiveWeights({ active: applied.active as Slot | undefined, traffic: applied.traffic as Weights | undefined }, status);
   }
   return config;
 }

@@ -1,12 +1,11 @@
 /** Releases: the ledger's successful entries. Also records a finished deploy in the ledger. */
 import type { Slot, Weights } from "../../components/traffic/weights";
+import { RELEASE_KEYS } from "../../stacks/driver-status";
 import type { DocumentStore } from "../store/document-store";
 import type { OpenedStack } from "../workspace";
 import { isFinished, type RolloutRecord } from "../rollout/record";
 import { appendEntry, currentUser, gitCommit, readLedger, releaseConfigOf, type EntryKind, type EntryOutcome, type LedgerEntry } from "./ledger";
 
-/** Config keys that define a release; a rollback restores exactly these. */
-export const RELEASE_KEYS = ["slots", "traffic", "active"] as const;
 
 export interface Release extends LedgerEntry {
   /** The release-defining config as the engine applied it. */

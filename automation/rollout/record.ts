@@ -36,6 +36,14 @@ export interface RolloutRecord {
    * record says succeeded, so that a driver that resumes the record applies it too.
    */
   readonly finalConfig?: Readonly<Record<string, unknown>>;
+  /**
+   * The release the stack file asked for when this began (`slots`, `active`, as written). While
+   * the file still asks for it, the record shapes what runs (see driver-status.ts); absent in
+   * records written before the driver's status moved out of the stack file.
+   */
+  readonly intent?: Readonly<Record<string, unknown>>;
+  /** What the engine applies while this runs, when not the intent (a rollback's move). */
+  readonly release?: Readonly<Record<string, unknown>>;
   /** rollback: the release it goes back to. */
   readonly restoresRelease?: string;
   readonly stack: string;

@@ -5,7 +5,8 @@
  */
 import { hostname } from "node:os";
 import { allOn, type Slot } from "../../components/traffic/weights";
-import { effectiveTraffic, type StackConfig } from "../../stacks/config";
+import type { StackConfig } from "../../stacks/config";
+import type { DriverStatus } from "../../stacks/driver-status";
 import { switchyardProgram } from "../../stacks/program";
 import { runAnalysis } from "../analysis/run";
 import type { AnalysisContext } from "../analysis/types";
@@ -14,7 +15,7 @@ import { loadStackConfig } from "../config";
 import { decryptOnce } from "../secrets/decrypt";
 import { readStackOutputs } from "../report/outputs";
 import { EngineTrafficRouter } from "../routers/engine-router";
-import { readStackConfigValues, writeStackConfig } from "../stack-file";
+import { readStackConfigValues } from "../stack-file";
 import { applyRolloutFlags, hasRolloutFlags } from "./overrides";
 import { openDocumentStore } from "../store/open-store";
 import type { DocumentStore } from "../store/document-store";
@@ -26,7 +27,7 @@ import type { StoredDocument } from "../store/document-store";
 import { settleEnginesOf } from "../engine-processes";
 
 import { inventoryOf, saveInventory } from "../drift/inventory";
-import { completeLedger, finishedOf, recordDeploy, RELEASE_KEYS } from "../releases/releases";
+import { completeLedger, finishedOf, recordDeploy } from "../releases/releases";
 import { completePendingDeploy } from "../releases/pending-deploy";
 import { withStaleLockRemoved } from "../recovery/recover";
 
@@ -46,8 +47,11 @@ export interface RolloutSession {
   readonly store: DocumentStore;
   readonly router: EngineTrafficRouter;
   outputs(): Promise<StackOutputs>;
-  /** A full update of the stack (refresh first when asked). */
-  applyAll(options?: { refresh?: boolean }): Promise<{ changes: Record<string, number> }>;
+  /**
+   * A full update of the stack (refresh first when asked), with the driver's status as the
+   * backend has it, or as given (a transition the record does not show yet).
+   */
+  applyAll(options?: { refresh?: boolean; status?: DriverStatus }): Promise<{ changes: Record<string, number> }>;
   runner(doc: StoredDocument<RolloutRecord>, onEvent: (event: RolloutEvent) => void): RolloutRunner;
 }
 
@@ -76,9 +80,10 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
   const deployed = await completePendingDeploy(engine, store);
   if (deployed) ctx.progress(`recovery: ${deployed.id} (deploy ${deployed.deploymentId}) added to the ledger: its driver stopped after its update\n`);
 
-  const applyAll = async ({ refresh = false } = {}) => {
+  const applyAll = async ({ refresh = false, status }: { refresh?: boolean; status?: DriverStatus } = {}) => {
     const actions: string[] = [];
-    const result = await withStaleLockRemoved(engine, () => engine.run("deploy", (stack) => stack.up({ refresh, onOutput: ctx.progress })), actions);
+    const configFile = status ? await engine.effectiveConfigFile(status) : undefined;
+    const result = await withStaleLockRemoved(engine, () => engine.run("deploy", (stack) => stack.up({ refresh, onOutput: ctx.progress, configFile })), actions);
     for (const action of actions) ctx.progress(`recovery: ${action}\n`);
     // What this update left running: drift reports anything of it that goes missing later.
     const state = await engine.run("exporting state", (stack) => stack.exportStack());
@@ -120,18 +125,15 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
           prepare: async () => {
             await applyAll({ refresh: true });
           },
+          // Each transition's status is given whole: the record says it only after the update.
           scaleDownStable: async (slot) => {
-            const slots = readStackConfigValues(ctx.workDir, ctx.stack).slots as Record<string, object>;
-            writeStackConfig(ctx.workDir, ctx.stack, { slots: { ...slots, [slot]: { ...slots[slot], scaledDown: true } } });
-            await applyAll();
+            await applyAll({ status: { ...(await engine.driverStatus()), scaledDown: slot } });
           },
           restorePriorRelease: async (prior) => {
-            writeStackConfig(ctx.workDir, ctx.stack, Object.fromEntries(RELEASE_KEYS.map((key) => [key, prior[key]])));
-            await applyAll();
+            await applyAll({ status: { rollout: doc.value.id, weights: allOn(doc.value.stableSlot), release: { ...prior } } });
           },
           applyFinalConfig: async (config) => {
-            writeStackConfig(ctx.workDir, ctx.stack, Object.fromEntries(RELEASE_KEYS.map((key) => [key, config[key]])));
-            await applyAll();
+            await applyAll({ status: { rollout: doc.value.id, release: { ...config } } });
           },
           recordFinished: async (record) => {
             await recordDeploy(engine, store, finishedOf(record));
@@ -155,10 +157,3 @@ export async function settleDeadDriver(record: RolloutRecord | undefined, progre
   if (stopped) progress(`recovery: ${stopped} engine process(es) of the driver that died (pid ${owner.pid}) stopped\n`);
 }
 
-/** Writes the weights the driver wants before an update, so config and state never disagree. */
-export function recordTraffic(session: RolloutSession, weights: { blue: number; green: number }) {
-  writeStackConfig(session.ctx.workDir, session.ctx.stack, { traffic: weights });
-}
-
-export const stableWeights = (record: Pick<RolloutRecord, "stableSlot">) => allOn(record.stableSlot);
-export { effectiveTraffic };

@@ -1,6 +1,6 @@
 /**
- * The one router: weights go into stack config, then a targeted update of the traffic resources
- * applies them, then the data plane is read back. It never calls a cloud API to change what
+ * The one router: weights go to the engine as the driver's status in the run's effective config
+ * (never into the stack file), a targeted update of the traffic resources applies them, then the data plane is read back. It never calls a cloud API to change what
  * Pulumi owns. The update runs through the CLI alone (direct-engine.ts): the data-plane read-back
  * is the step's check, so the Automation API's output and history reads after it are not needed.
  */
@@ -9,7 +9,6 @@ import { SwitchyardError } from "../errors";
 import { readStackOutputs } from "../report/outputs";
 import type { StackOutputs } from "../rollout/session";
 import { withStaleLockRemoved } from "../recovery/recover";
-import { writeStackConfig } from "../stack-file";
 import type { OpenedStack } from "../workspace";
 import { readLiveWeights } from "./data-plane";
 import { guardedTrafficProgram } from "./traffic-program";
@@ -65,11 +64,12 @@ export class EngineTrafficRouter implements TrafficRouter {
       this.trafficOutputs = undefined;
       throw new MissingTrafficUrnsError(this.opened.stackName);
     }
-    writeStackConfig(this.opened.workDir, this.opened.stackName, { traffic: { blue: weights.blue, green: weights.green } });
+    // The step's weights travel in the run's effective config, on top of the backend's status.
+    const driverStatus = { ...(await this.opened.driverStatus()), weights: { blue: weights.blue, green: weights.green } };
     const actions: string[] = [];
     const program = guardedTrafficProgram(this.opened.trafficProgram, urns);
     const args = ["up", "--yes", "--skip-preview", ...urns.flatMap((urn) => ["--target", urn])];
-    await withStaleLockRemoved(this.opened, () => this.opened.direct("traffic step", args, { program, onOutput: this.progress, env: STEP_ENGINE_ENV }), actions);
+    await withStaleLockRemoved(this.opened, () => this.opened.direct("traffic step", args, { program, onOutput: this.progress, env: STEP_ENGINE_ENV, driverStatus }), actions);
     for (const action of actions) this.progress(`recovery: ${action}\n`);
     const live = await readLiveWeights(outputs);
     if (!live) return undefined;

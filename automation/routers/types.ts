@@ -4,7 +4,7 @@ import type { Weights } from "../../components/traffic/weights";
 export interface TrafficRouter {
   readonly type: string;
   /**
-   * Records the weights in stack config and applies them with a targeted update. Idempotent.
+   * Applies the weights with a targeted update (the driver's status, never the stack file). Idempotent.
    * Resolves whether the data plane was read back and agrees (undefined: the target cannot tell).
    */
   setWeights(weights: Weights): Promise<boolean | undefined>;

@@ -199,10 +199,12 @@ describe("e2e: kill points of rollback and abort", function () {
       if (without.length !== stored.value.entries.length) await store.put(LEDGER_KEY, { entries: without }, stored.revision);
       assert.deepEqual((await ledger()).map((e) => e.id), ["rel-1", "rel-2"]);
       await assertRolledBackToRel1();
+      // The stack file still asks for rel-2: deploy completes the ledger, then refuses to undo the rollback.
       const again = await project.cli("deploy", "--json");
-      assert.equal(again.code, 0, again.stderr);
-      assert.equal(JSON.parse(again.stdout).summary.status, "no-change", "the stack file already holds rel-1");
+      assert.equal(again.code, 1, again.stderr);
+      assert.match(again.stderr, new RegExp(`what rollback ${done.id} took the stack back from[^]*--retry`));
       assert.equal((await ledger()).filter((e) => e.deploymentId === done.id).length, 1);
+      await assertRolledBackToRel1();
     });
   });
 

@@ -11,7 +11,7 @@ import type { CommandContext } from "../../automation/commands/context";
 import { ConfigError } from "../../automation/errors";
 import type { DriftItem } from "../../automation/drift/model";
 import { ROLLOUT_KEY } from "../../automation/rollout/record";
-import { writeStackConfig } from "../../automation/stack-file";
+import { writeStackConfig } from "../support/edit-stack-file";
 import { openDocumentStore } from "../../automation/store/open-store";
 import { PROJECT_NAME } from "../../automation/workspace";
 import { httpGet } from "../../components/local/http-probe";

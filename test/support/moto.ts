@@ -41,10 +41,23 @@ async function waitUntilReady(child: ChildProcess, port: number, stderr: () => s
   throw new Error(`moto server did not answer on 127.0.0.1:${port} within 30 s: ${stderr()}`);
 }
 
+/**
+ * moto's own server handles requests on threads, and its conditional PUT (If-Match,
+ * If-None-Match) checks and writes in two moves: two racing writers can both win, which real S3
+ * never lets happen. Served one request at a time, each conditional write is atomic, as on S3,
+ * so the stores' compare-and-swap tests test our code, not moto's race.
+ */
+const SINGLE_THREADED_MOTO = [
+  "import sys",
+  "from werkzeug.serving import run_simple",
+  "from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app",
+  "run_simple('127.0.0.1', int(sys.argv[1]), DomainDispatcherApplication(create_backend_app), threaded=False)",
+].join("\n");
+
 export async function startMoto(): Promise<MotoServer> {
   requireMoto();
   const port = await freePort();
-  const child = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn("python3", ["-c", SINGLE_THREADED_MOTO, String(port)], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const stop = async () => {

@@ -131,6 +131,8 @@ export async function createTestProject(name: string, options: TestProjectOption
         local: { ports, runDir },
         ...overrides,
       };
+      // With `active` the weights are the driver's (kept in the backend); a file states no traffic then.
+      if (overrides.active !== undefined && overrides.traffic === undefined) delete (values as { traffic?: unknown }).traffic;
       const config = Object.fromEntries(Object.entries(values).map(([key, value]) => [`switchyard:${key}`, value]));
       const file = path.join(workDir, "stacks", `Pulumi.${stackName}.yaml`);
       // Keep what the engine wrote there (the passphrase's encryption salt).
