@@ -10,7 +10,7 @@ import { RevisionConflictError, type DocumentStore, type StoredDocument } from "
 import type { TrafficRouter } from "../routers/types";
 import type { Slot, Weights } from "../../components/traffic/weights";
 import { HEARTBEAT_EVERY_MS, InvalidTransitionError, next } from "./machine";
-import type { DriverId, Effect, MachineEvent, RolloutEvent, RolloutOutcome } from "./machine-types";
+import type { DriverId, Effect, MachineEvent, RolloutEvent, RolloutOutcome, Transition } from "./machine-types";
 import type { PlanStep } from "./plan";
 import { ROLLOUT_KEY, type RolloutRecord } from "./record";
 
@@ -107,8 +107,11 @@ export class RolloutRunner {
   }
 
   /** Traffic back to the stable slot first (one targeted update), then the prior release again. */
-  rollback(reason: string): Promise<RolloutOutcome> {
-    return this.drive({ type: "rollback-requested", reason, self: this.self });
+  rollback(reason: string): Promise<RolloutOutcome>;
+  /** (Internal) a rollback the machine began itself, continued here so that every rollback runs inside this method, which bench/ times from outside. */
+  rollback(reason: string, begun: Transition): Promise<RolloutOutcome>;
+  rollback(reason: string, begun?: Transition): Promise<RolloutOutcome> {
+    return this.drive(begun ?? { type: "rollback-requested", reason, self: this.self });
   }
 
   /**
@@ -127,11 +130,15 @@ export class RolloutRunner {
     return { stop: () => clearInterval(timer) };
   }
 
-  private async drive(first: MachineEvent): Promise<RolloutOutcome> {
+  private async drive(first: MachineEvent | Transition): Promise<RolloutOutcome> {
     try {
-      let event = first;
+      let event = "type" in first ? first : undefined;
+      let pending = "type" in first ? undefined : first;
       for (;;) {
-        const { record, effects } = next(this.current, event, this.clock.now());
+        const t = pending ?? next(this.current, event!, this.clock.now());
+        pending = undefined;
+        if (event && event.type !== "rollback-requested" && !this.current.rollingBack && t.record.rollingBack) return this.rollback(t.record.rollingBack, t);
+        const { record, effects } = t;
         this.current = record;
         let following: MachineEvent | undefined;
         for (const effect of effects) {
@@ -139,7 +146,7 @@ export class RolloutRunner {
           if (done.kind === "end") return done.outcome;
           if (done.kind === "next") following = done.event;
         }
-        if (!following) throw new InvalidTransitionError(event.type, "left without anything to wait for");
+        if (!following) throw new InvalidTransitionError(event?.type ?? "rollback", "left without anything to wait for");
         event = following;
       }
     } finally {

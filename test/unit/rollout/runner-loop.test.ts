@@ -74,6 +74,17 @@ describe("rollout loop", () => {
     assert.deepEqual(h.restored, [{ active: "blue" }]);
   });
 
+  it("a rollback the analysis began runs inside rollback(), which bench/rollout.ts times from outside", async () => {
+    const h = harness({ analysisSeconds: 5, phase: "Error" });
+    const runner = await h.runner();
+    const calls: string[] = [];
+    const original = runner.rollback.bind(runner);
+    Object.assign(runner, { rollback: (...args: Parameters<typeof original>) => (calls.push(args[0]), original(...args)) });
+    assert.equal(await h.fake.drive(runner.run()), "rolled-back");
+    assert.equal(calls.length, 1);
+    assert.match(calls[0]!, /^analysis error at step 1/);
+  });
+
   it("a successful analysis waits for the whole bake of every step", async () => {
     const h = harness({ analysisSeconds: 5, phase: "Successful" });
     const runner = await h.runner();
