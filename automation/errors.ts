@@ -136,3 +136,13 @@ export class LeftoverError extends SwitchyardError {
     super(`stack "${stack}" was destroyed, but ${what}`, "find the holder with `ss -ltnp` and stop it, then run destroy again");
   }
 }
+
+/** The rollout record was taken over while this driver worked on it (its heartbeat went stale). */
+export class LeaseLostError extends SwitchyardError {
+  constructor(stack: string, id: string, holder: string) {
+    super(
+      `rollout ${id} of stack "${stack}" was taken over by ${holder} while this driver was still working on it; this driver stopped without writing`,
+      `let the new holder finish, and see where it stands with \`switchyard status --stack ${stack}\``,
+    );
+  }
+}

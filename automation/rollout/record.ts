@@ -25,6 +25,11 @@ export interface StepRecord {
   readonly analysis?: AnalysisRun;
   readonly startedAt?: string;
   readonly finishedAt?: string;
+  /**
+   * True while this step's analysis runs (absent in records written before it: a resumed step is
+   * analysed again anyway). The bake ends only once it is false.
+   */
+  readonly analysisPending?: boolean;
 }
 
 export interface RolloutRecord {
@@ -63,6 +68,8 @@ export interface RolloutRecord {
   readonly scaleDownAfterSeconds?: number;
   /** When every step was done and the hold before scale-down began. */
   readonly holdStartedAt?: string;
+  /** blue-green: when the old slot was scaled down (a resumed driver does not do it again). */
+  readonly scaledDownAt?: string;
   /** Weights the traffic split was last set to by this rollout. */
   readonly weights: Weights;
   readonly status: RolloutStatus;

@@ -1,36 +1,42 @@
 /**
- * Executes a rollout one step at a time, persisting the record after every change: shift the
- * weights (one targeted update), bake while analysis measures, then move on, pause or roll back.
- * All I/O is injected, so scenarios run against fakes with a fake clock.
+ * The thin loop around the rollout machine (machine.ts): it performs the machine's effects
+ * through the injected deps and the store, feeds their results back, and owns the clock and the
+ * timers. Every decision is the machine's; this file only does what it is told.
  */
-import { allOn, type Slot, type Weights } from "../../components/traffic/weights";
-import type { AnalysisRun, Phase } from "../analysis/types";
-import type { DocumentStore, StoredDocument } from "../store/document-store";
+import { hostname } from "node:os";
+import { LeaseLostError } from "../errors";
+import type { AnalysisRun } from "../analysis/types";
+import { RevisionConflictError, type DocumentStore, type StoredDocument } from "../store/document-store";
 import type { TrafficRouter } from "../routers/types";
+import type { Slot, Weights } from "../../components/traffic/weights";
+import { HEARTBEAT_EVERY_MS, InvalidTransitionError, next } from "./machine";
+import type { DriverId, Effect, MachineEvent, RolloutEvent, RolloutOutcome, Transition } from "./machine-types";
 import type { PlanStep } from "./plan";
-import { ownerHere, ROLLOUT_KEY, type ControlAction, type RolloutRecord, type StepRecord } from "./record";
+import { ROLLOUT_KEY, type RolloutRecord } from "./record";
 
-export type RolloutOutcome = "succeeded" | "rolled-back" | "paused";
+export type { RolloutEvent, RolloutOutcome } from "./machine-types";
+export { weightsFor } from "./machine";
 
 export interface Clock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`, or early once `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
-
-export type RolloutEvent =
-  | { type: "preparing" }
-  | { type: "step-started"; index: number; step: PlanStep; weights: Weights }
-  | { type: "weights-applied"; index: number; weights: Weights; verified: boolean | undefined; ms: number }
-  | { type: "baking"; index: number; remainingMs: number }
-  | { type: "analysis"; index: number; run: AnalysisRun }
-  | { type: "request"; action: ControlAction }
-  | { type: "rollback-started"; reason: string }
-  | { type: "rollback-traffic-restored"; weights: Weights; ms: number }
-  | { type: "holding"; remainingMs: number; slot: Slot }
-  | { type: "scaled-down"; slot: Slot }
-  | { type: "finished"; outcome: RolloutOutcome; reason?: string };
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      }
+      signal?.addEventListener("abort", done, { once: true });
+    }),
+};
 
 export interface RunnerDeps {
   readonly store: DocumentStore;
@@ -56,95 +62,56 @@ export interface RunnerDeps {
   readonly pollMs?: number;
 }
 
-const BAD: readonly Phase[] = ["Failed", "Error"];
-const HEARTBEAT_EVERY_MS = 5000;
+/** A save that keeps losing its compare-and-swap is given up: something writes in a loop. */
+export const MAX_SAVE_ATTEMPTS = 5;
 
-export const weightsFor = (canary: Slot, canaryWeight: number): Weights =>
-  canary === "green" ? { blue: 100 - canaryWeight, green: canaryWeight } : { blue: canaryWeight, green: 100 - canaryWeight };
-
-class Interrupted extends Error {
-  constructor(readonly action: ControlAction) {
-    super(action);
-  }
-}
+type Performed = { readonly kind: "next"; readonly event: MachineEvent } | { readonly kind: "end"; readonly outcome: RolloutOutcome } | { readonly kind: "go-on" };
+const GO_ON: Performed = { kind: "go-on" };
 
 export class RolloutRunner {
+  /** What this driver last stored or read: the revision to compare-and-swap on, and the merge base. */
   private doc: StoredDocument<RolloutRecord>;
+  private current: RolloutRecord;
   private readonly clock: Clock;
   private readonly pollMs: number;
-  private writing: Promise<unknown> = Promise.resolve();
+  private readonly self: DriverId = { host: hostname(), pid: process.pid };
+  /** Store reads and writes, one at a time (heartbeats run beside the loop). */
+  private storeQueue: Promise<unknown> = Promise.resolve();
+  private analysis?: { readonly controller: AbortController; readonly settled: Promise<void> };
+  /** Analysis results waiting for the loop's next wait, which they end early. */
+  private inbox: MachineEvent[] = [];
+  private wake?: () => void;
 
   constructor(
     private readonly deps: RunnerDeps,
     initial: StoredDocument<RolloutRecord>,
   ) {
     this.doc = initial;
+    this.current = initial.value;
     this.clock = deps.clock ?? realClock;
     this.pollMs = deps.pollMs ?? 500;
   }
 
   get record(): RolloutRecord {
-    return this.doc.value;
-  }
-
-  private emit(event: RolloutEvent) {
-    this.deps.onEvent?.(event);
-  }
-
-  private iso() {
-    return new Date(this.clock.now()).toISOString();
-  }
-
-  /**
-   * Saves a change to the record. Writes are serialised; a conflicting write (a request from
-   * another terminal) is merged by re-reading and re-applying the change.
-   */
-  private save(change: (record: RolloutRecord) => RolloutRecord): Promise<RolloutRecord> {
-    const next = this.writing.then(async () => {
-      for (let attempt = 0; ; attempt++) {
-        const updated = { ...change(this.doc.value), updatedAt: this.iso() };
-        try {
-          this.doc = await this.deps.store.put(ROLLOUT_KEY, updated, this.doc.revision);
-          return this.doc.value;
-        } catch (error) {
-          if (attempt >= 5) throw error;
-          const fresh = await this.deps.store.get<RolloutRecord>(ROLLOUT_KEY);
-          if (!fresh) throw error;
-          this.doc = fresh;
-        }
-      }
-    });
-    this.writing = next.catch(() => undefined);
-    return next;
-  }
-
-  private saveStep(index: number, change: Partial<StepRecord>) {
-    return this.save((r) => {
-      const steps = [...r.steps];
-      steps[index] = { ...(steps[index] ?? { phase: "pending" }), ...change };
-      return { ...r, steps };
-    });
-  }
-
-  /** Picks up a request left by another terminal, renewing the heartbeat when it is due. */
-  private async pollRequest(): Promise<ControlAction | undefined> {
-    const fresh = await this.deps.store.get<RolloutRecord>(ROLLOUT_KEY);
-    if (fresh && fresh.revision !== this.doc.revision) this.doc = fresh;
-    const action = this.doc.value.request?.action;
-    const heartbeatAge = this.clock.now() - Date.parse(this.doc.value.owner?.heartbeatAt ?? "1970-01-01T00:00:00Z");
-    if (action || heartbeatAge > HEARTBEAT_EVERY_MS) await this.save((r) => ({ ...r, owner: ownerHere(), request: undefined }));
-    if (action) this.emit({ type: "request", action });
-    return action;
+    return this.current;
   }
 
   /** Drives the rollout from where the record says it is, until it succeeds, pauses or rolls back. */
   async run(): Promise<RolloutOutcome> {
     const beating = this.heartbeat();
     try {
-      return await this.drive();
+      return await this.drive({ type: "started", self: this.self });
     } finally {
       beating.stop();
     }
+  }
+
+  /** Traffic back to the stable slot first (one targeted update), then the prior release again. */
+  rollback(reason: string): Promise<RolloutOutcome>;
+  /** (Internal) a rollback the machine began itself, continued here so that every rollback runs inside this method, which bench/ times from outside. */
+  rollback(reason: string, begun: Transition): Promise<RolloutOutcome>;
+  rollback(reason: string, begun?: Transition): Promise<RolloutOutcome> {
+    return this.drive(begun ?? { type: "rollback-requested", reason, self: this.self });
   }
 
   /**
@@ -153,184 +120,176 @@ export class RolloutRunner {
    */
   heartbeat(): { stop(): void } {
     const timer = setInterval(() => {
-      if (!this.record.owner || this.record.owner.pid !== process.pid) return;
-      void this.save((r) => (r.owner?.pid === process.pid ? { ...r, owner: ownerHere() } : r)).catch(() => undefined);
+      const t = next(this.current, { type: "heartbeat-due", self: this.self }, this.clock.now());
+      if (!t.effects.some((e) => e.type === "save")) return;
+      this.current = t.record;
+      // A failed renewal is retried at the next beat; the loop's own saves report store errors.
+      void this.save().catch(() => undefined);
     }, HEARTBEAT_EVERY_MS);
     timer.unref();
     return { stop: () => clearInterval(timer) };
   }
 
-  private async drive(): Promise<RolloutOutcome> {
-    await this.save((r) => ({ ...r, owner: ownerHere(), status: "running", statusReason: r.rollingBack ? r.statusReason : undefined }));
-    // A driver that died while rolling back left the job half done: finish it first.
-    if (this.record.rollingBack) return this.rollback(this.record.rollingBack);
+  private async drive(first: MachineEvent | Transition): Promise<RolloutOutcome> {
     try {
-      if (!this.record.prepared) {
-        this.emit({ type: "preparing" });
-        await this.deps.prepare();
-        await this.save((r) => ({ ...r, prepared: true }));
+      let event = "type" in first ? first : undefined;
+      let pending = "type" in first ? undefined : first;
+      for (;;) {
+        const t = pending ?? next(this.current, event!, this.clock.now());
+        pending = undefined;
+        if (event && event.type !== "rollback-requested" && !this.current.rollingBack && t.record.rollingBack) return this.rollback(t.record.rollingBack, t);
+        const { record, effects } = t;
+        this.current = record;
+        let following: MachineEvent | undefined;
+        for (const effect of effects) {
+          const done = await this.perform(effect);
+          if (done.kind === "end") return done.outcome;
+          if (done.kind === "next") following = done.event;
+        }
+        if (!following) throw new InvalidTransitionError(event?.type ?? "rollback", "left without anything to wait for");
+        event = following;
       }
-      while (this.record.stepIndex < this.record.plan.length) {
-        const outcome = await this.runStep(this.record.stepIndex);
-        if (outcome) return outcome;
-      }
-      const held = await this.holdThenScaleDown();
-      if (held) return held;
-      if (this.record.finalConfig && this.deps.applyFinalConfig) await this.deps.applyFinalConfig(this.record.finalConfig);
-      await this.save((r) => ({ ...r, status: "succeeded", finishedAt: this.iso(), owner: undefined }));
-      await this.deps.recordFinished?.(this.record);
-      this.emit({ type: "finished", outcome: "succeeded" });
-      return "succeeded";
-    } catch (error) {
-      if (error instanceof Interrupted) return this.handleInterruption(error.action);
-      throw error;
+    } finally {
+      await this.cancelAnalysis();
     }
+  }
+
+  private async perform(effect: Effect): Promise<Performed> {
+    const event = (e: MachineEvent): Performed => ({ kind: "next", event: e });
+    switch (effect.type) {
+      case "save":
+        await this.save();
+        return GO_ON;
+      case "emit":
+        this.deps.onEvent?.(effect.event);
+        return GO_ON;
+      case "start-analysis":
+        this.startAnalysis(effect);
+        return GO_ON;
+      case "cancel-analysis":
+        await this.cancelAnalysis();
+        return GO_ON;
+      case "wait":
+        return event(await this.waitFor(effect.until));
+      case "poll":
+        return event(await this.poll());
+      case "prepare":
+        return event(await this.attempt(effect, async () => (await this.deps.prepare(), { type: "prepared" })));
+      case "set-weights": {
+        const started = this.clock.now();
+        return event(
+          await this.attempt(effect, async () => {
+            const verified = await this.deps.router.setWeights(effect.weights);
+            return { type: "weights-applied", weights: effect.weights, verified, ms: this.clock.now() - started };
+          }),
+        );
+      }
+      case "scale-down":
+        return event(await this.attempt(effect, async () => (await this.deps.scaleDownStable?.(effect.slot), { type: "scaled-down" })));
+      case "restore-prior":
+        return event(await this.attempt(effect, async () => (await this.deps.restorePriorRelease(effect.priorConfig), { type: "prior-restored" })));
+      case "apply-final-config":
+        return event(await this.attempt(effect, async () => (await this.deps.applyFinalConfig?.(effect.config), { type: "final-config-applied" })));
+      case "record-finished":
+        return event(await this.attempt(effect, async () => (await this.deps.recordFinished?.(this.current), { type: "recorded" })));
+      case "finish":
+        return { kind: "end", outcome: effect.outcome };
+      case "lease-lost":
+        throw new LeaseLostError(this.current.stack, this.current.id, effect.holder);
+      case "fail":
+        throw effect.error;
+      default:
+        return unreachable(effect);
+    }
+  }
+
+  /** Runs an engine or ledger effect; its failure goes back to the machine, which decides. */
+  private async attempt(effect: Effect, work: () => Promise<MachineEvent>): Promise<MachineEvent> {
+    try {
+      return await work();
+    } catch (error) {
+      return { type: "effect-failed", effect: effect.type, error };
+    }
+  }
+
+  private startAnalysis(effect: Extract<Effect, { type: "start-analysis" }>) {
+    const controller = new AbortController();
+    const deliver = (e: MachineEvent) => {
+      if (controller.signal.aborted) return;
+      this.inbox.push(e);
+      this.wake?.();
+    };
+    const settled = this.deps
+      .analyse(effect.step, effect.index, effect.weights, controller.signal)
+      .then((run) => deliver({ type: "analysis-result", index: effect.index, run }))
+      .catch((error: unknown) => deliver({ type: "effect-failed", effect: "start-analysis", error }));
+    this.analysis = { controller, settled };
+  }
+
+  /** Aborts the analysis in flight and lets it stop before anything else moves; its result is dropped. */
+  private async cancelAnalysis() {
+    const running = this.analysis;
+    this.analysis = undefined;
+    this.inbox = [];
+    if (!running) return;
+    running.controller.abort();
+    await running.settled;
+  }
+
+  /** Until `until` or the next poll, whichever is first; an analysis result ends it at once. */
+  private async waitFor(until: number | undefined): Promise<MachineEvent> {
+    if (this.inbox.length === 0) {
+      const ms = until === undefined ? this.pollMs : Math.max(0, Math.min(this.pollMs, until - this.clock.now()));
+      const stop = new AbortController();
+      const arrived = new Promise<void>((resolve) => (this.wake = resolve));
+      await Promise.race([this.clock.sleep(ms, stop.signal), arrived]);
+      stop.abort();
+      this.wake = undefined;
+    }
+    return this.inbox.shift() ?? { type: "tick" };
+  }
+
+  private poll(): Promise<MachineEvent> {
+    return this.queued(async () => {
+      const fresh = await this.deps.store.get<RolloutRecord>(ROLLOUT_KEY);
+      const base = this.doc.value;
+      if (fresh) this.doc = fresh;
+      return { type: "polled", stored: fresh?.value ?? base, base };
+    });
   }
 
   /**
-   * blue-green: keeps the old slot running for the hold, so that an abort can still switch back
-   * in one targeted update, then scales it down. Returns an outcome when the hold was interrupted.
+   * Writes the record as the machine left it. Only a lost compare-and-swap is merged (the
+   * machine takes other terminals' requests in) and tried again, a bounded number of times;
+   * any other store error (access denied, a network failure) fails the run at once.
    */
-  private async holdThenScaleDown(): Promise<RolloutOutcome | undefined> {
-    const hold = this.record.scaleDownAfterSeconds;
-    if (hold === undefined || !this.deps.scaleDownStable) return undefined;
-    if (!this.record.holdStartedAt) await this.save((r) => ({ ...r, holdStartedAt: this.iso() }));
-    const ends = Date.parse(this.record.holdStartedAt!) + hold * 1000;
-    for (let remaining = ends - this.clock.now(); remaining > 0; remaining = ends - this.clock.now()) {
-      this.emit({ type: "holding", remainingMs: remaining, slot: this.record.stableSlot });
-      const action = await this.pollRequest();
-      if (action === "abort") return this.rollback("aborted by request during the hold before scale-down");
-      if (action === "pause") return this.pause("paused by request during the hold before scale-down");
-      if (action === "promote" || action === "promote-full") break;
-      await this.clock.sleep(Math.min(this.pollMs, remaining));
-    }
-    await this.deps.scaleDownStable(this.record.stableSlot);
-    this.emit({ type: "scaled-down", slot: this.record.stableSlot });
-    return undefined;
-  }
-
-  private async handleInterruption(action: ControlAction): Promise<RolloutOutcome> {
-    switch (action) {
-      case "abort":
-        return this.rollback("aborted by request");
-      case "pause":
-        return this.pause("paused by request");
-      default:
-        throw new Error(`unexpected interruption ${action}`);
-    }
-  }
-
-  private async pause(reason: string): Promise<RolloutOutcome> {
-    await this.save((r) => ({ ...r, status: "paused", statusReason: reason, owner: undefined }));
-    this.emit({ type: "finished", outcome: "paused", reason });
-    return "paused";
-  }
-
-  /** Returns an outcome when the rollout ends in this step, undefined to go on. */
-  private async runStep(index: number): Promise<RolloutOutcome | undefined> {
-    const step = this.record.plan[index]!;
-    const target = weightsFor(this.record.canarySlot, step.weight);
-    let state = this.record.steps[index] ?? { phase: "pending" };
-
-    if (state.phase === "pending" || state.phase === "shifting") {
-      this.emit({ type: "step-started", index, step, weights: target });
-      await this.saveStep(index, { phase: "shifting", startedAt: state.startedAt ?? this.iso() });
-      const started = this.clock.now();
-      const verified = await this.deps.router.setWeights(target);
-      this.emit({ type: "weights-applied", index, weights: target, verified, ms: this.clock.now() - started });
-      await this.save((r) => ({ ...r, weights: target }));
-      state = await this.saveStep(index, { phase: "baking", bakeStartedAt: this.iso() }).then((r) => r.steps[index]!);
-    }
-
-    // Bake and analysis run together: analysis measures the traffic of the bake, and a failure
-    // ends the bake at once rather than leaving the bad release in service until it is over.
-    const controller = new AbortController();
-    let interruption: ControlAction | undefined;
-    const analysis = step.analysis
-      ? this.deps.analyse(step, index, target, controller.signal).then(async (run) => {
-          if (run) {
-            this.emit({ type: "analysis", index, run });
-            await this.saveStep(index, { analysis: run });
-          }
-          return run;
-        })
-      : Promise.resolve(undefined);
-    let analysisDone = false;
-    let run: AnalysisRun | undefined;
-    void analysis.then((r) => {
-      analysisDone = true;
-      run = r;
+  private save(): Promise<void> {
+    return this.queued(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          this.doc = await this.deps.store.put(ROLLOUT_KEY, this.current, this.doc.revision);
+          return;
+        } catch (error) {
+          if (!(error instanceof RevisionConflictError) || attempt >= MAX_SAVE_ATTEMPTS) throw error;
+          const fresh = await this.deps.store.get<RolloutRecord>(ROLLOUT_KEY);
+          if (!fresh) throw error;
+          const t = next(this.current, { type: "save-conflict", stored: fresh.value, base: this.doc.value }, this.clock.now());
+          const lost = t.effects.find((e) => e.type === "lease-lost");
+          if (lost) throw new LeaseLostError(this.current.stack, this.current.id, lost.holder);
+          this.current = t.record;
+          this.doc = fresh;
+        }
+      }
     });
-    const bakeEnds = Date.parse(state.bakeStartedAt ?? this.iso()) + step.bakeSeconds * 1000;
-    for (;;) {
-      const remaining = bakeEnds - this.clock.now();
-      if (analysisDone && (remaining <= 0 || (run && BAD.includes(run.phase)))) break;
-      this.emit({ type: "baking", index, remainingMs: Math.max(0, remaining) });
-      const action = await this.pollRequest();
-      if (action === "promote" || action === "promote-full") {
-        controller.abort();
-        await analysis.catch(() => undefined);
-        return this.promote(index, action === "promote-full");
-      }
-      if (action === "abort" || action === "pause") {
-        interruption = action;
-        controller.abort();
-        break;
-      }
-      await this.clock.sleep(Math.min(this.pollMs, Math.max(remaining, 10)));
-    }
-    await analysis.catch(() => undefined);
-    if (interruption) throw new Interrupted(interruption);
-
-    const phase: Phase = run?.phase ?? "Successful";
-    if (BAD.includes(phase)) return this.rollback(`analysis ${phase.toLowerCase()} at step ${index + 1} (${step.weight}% on ${this.record.canarySlot})${summarise(run)}`);
-    if (phase === "Inconclusive") return this.pause(`analysis inconclusive at step ${index + 1}${summarise(run)}; run promote, resume or abort`);
-    await this.saveStep(index, { phase: "done", finishedAt: this.iso() });
-    await this.save((r) => ({ ...r, stepIndex: index + 1 }));
-    return undefined;
   }
 
-  /** Skips the rest of this step (promote) or every remaining step (promote --full). */
-  private async promote(index: number, full: boolean): Promise<RolloutOutcome | undefined> {
-    await this.saveStep(index, { phase: "done", finishedAt: this.iso() });
-    const last = this.record.plan.length - 1;
-    if (full && index < last) {
-      // Straight to the final weights; the final step still bakes and analyses.
-      await this.save((r) => ({ ...r, stepIndex: last }));
-      return undefined;
-    }
-    await this.save((r) => ({ ...r, stepIndex: index + 1 }));
-    return undefined;
-  }
-
-  /** Traffic back to the stable slot first (one targeted update), then the prior release again. */
-  async rollback(reason: string): Promise<RolloutOutcome> {
-    this.emit({ type: "rollback-started", reason });
-    await this.save((r) => ({
-      ...r,
-      owner: ownerHere(),
-      status: "running",
-      statusReason: `rolling back: ${reason}`,
-      rollingBack: reason,
-      request: undefined,
-      rollbackStartedAt: r.rollbackStartedAt ?? this.iso(),
-      rollbackTriggers: r.rollingBack ? r.rollbackTriggers : [...r.rollbackTriggers, reason],
-    }));
-    const stable = allOn(this.record.stableSlot);
-    const started = this.clock.now();
-    await this.deps.router.setWeights(stable);
-    await this.save((r) => ({ ...r, weights: stable, stableRestoredAt: this.iso() }));
-    this.emit({ type: "rollback-traffic-restored", weights: stable, ms: this.clock.now() - started });
-    await this.deps.restorePriorRelease(this.record.priorConfig);
-    await this.save((r) => ({ ...r, status: "rolled-back", statusReason: reason, rollingBack: undefined, request: undefined, finishedAt: this.iso(), owner: undefined }));
-    await this.deps.recordFinished?.(this.record);
-    this.emit({ type: "finished", outcome: "rolled-back", reason });
-    return "rolled-back";
+  private queued<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.storeQueue.then(work);
+    this.storeQueue = result.catch(() => undefined);
+    return result;
   }
 }
 
-function summarise(run: AnalysisRun | undefined): string {
-  if (!run) return "";
-  const bad = run.metrics.filter((m) => m.phase !== "Successful").map((m) => `${m.name}: ${m.message}`);
-  return bad.length ? ` — ${bad.join("; ")}` : "";
+function unreachable(effect: never): never {
+  throw new InvalidTransitionError((effect as Effect).type, "an unknown effect");
 }
