@@ -60,7 +60,9 @@ export function driverStatusOf(record: RolloutRecord | undefined, file: ReleaseI
     // Once traffic is back on stable, a rollback re-applies the prior release.
     if (record.rollingBack && record.stableRestoredAt) return { rollout, weights: record.weights, release: { ...record.priorConfig } };
     const release = record.release ?? record.intent;
-    return { rollout, weights: record.weights, ...(release ? { release: { ...release } } : {}) };
+    // Killed after the scale-down, before success: the resumed run keeps the old slot down.
+    const scaledDown = record.scaledDownAt ? record.stableSlot : undefined;
+    return { rollout, weights: record.weights, ...(release ? { release: { ...release } } : {}), ...(scaledDown ? { scaledDown } : {}) };
   }
   if (!fileStillAsksFor(record, file)) return undefined;
   if (record.status === "rolled-back") {

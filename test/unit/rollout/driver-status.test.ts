@@ -81,6 +81,12 @@ describe("the driver's status for an engine run", () => {
       want: { rollout: "r-1", scaledDown: "blue" },
     },
     {
+      name: "a blue-green switch killed after its scale-down, before success: the resumed run keeps the old slot down",
+      record: record({ strategy: "blue-green", scaleDownAfterSeconds: 30, weights: { blue: 0, green: 100 }, stepIndex: 1, scaledDownAt: "2026-12-05T00:02:00Z" }),
+      file: v2,
+      want: { rollout: "r-1", weights: { blue: 0, green: 100 }, release: v2, scaledDown: "blue" },
+    },
+    {
       name: "a blue-green switch finished, then the idle slot got a new version: it comes back",
       record: record({ status: "succeeded", strategy: "blue-green", scaleDownAfterSeconds: 30 }),
       file: { ...v2, slots: { ...v2.slots, blue: { version: "2.1.0" } } },
