@@ -5,8 +5,8 @@
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { parseDocument } from "yaml";
-import { NAMESPACE } from "../stacks/config";
-import { stackFilePath } from "./config";
+import { NAMESPACE } from "../model/config/stack";
+import { stackFilePath } from "../stacks/load-config";
 
 export type StackConfigValues = Readonly<Record<string, unknown>>;
 

@@ -4,13 +4,13 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "../automation/config";
-import { PROJECT_ROOT, readToolchain } from "../automation/workspace";
+import { parseStackConfig } from "./load-config";
+import { PROJECT_ROOT, readToolchain } from "../model/toolchain";
 import { LocalBlueGreenEnvironment } from "../components/environment/local";
 import { loadCloudTarget } from "./targets/load";
-import { planOf, settingsOf } from "../automation/rollout/schema";
-import { effectiveTraffic, type StackConfig } from "./config";
-import { PLAINTEXT_CREDENTIALS_OUTPUT, plaintextCredentialsOf } from "../automation/secrets/program-output";
+import { planOf, settingsOf } from "../model/config/rollout";
+import { effectiveTraffic, type StackConfig } from "../model/config/stack";
+import { PLAINTEXT_CREDENTIALS_OUTPUT, plaintextCredentialsOf } from "../model/secrets/program-output";
 
 /** Config values arrive as strings; structured ones as JSON. */
 function configEntries(): Record<string, unknown> {

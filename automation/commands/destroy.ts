@@ -4,7 +4,7 @@
  * stops what the engine no longer knows and checks that nothing listens on the stack's ports.
  * The stack itself, its history and its releases stay: `deploy` starts over from them.
  */
-import { ProtectedStackError, LeftoverError, RolloutInProgressError } from "../errors";
+import { ProtectedStackError, LeftoverError, RolloutInProgressError } from "../../model/errors";
 import { INVENTORY_KEY } from "../drift/inventory";
 import { ExitCode } from "../exit-codes";
 import { buildReport } from "../report/build";

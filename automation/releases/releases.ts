@@ -1,5 +1,5 @@
 /** Releases: the ledger's successful entries. Also records a finished deploy in the ledger. */
-import type { Slot, Weights } from "../../components/traffic/weights";
+import type { Slot, Weights } from "../../model/weights";
 import type { DocumentStore } from "../store/document-store";
 import type { OpenedStack } from "../workspace";
 import { isFinished, type RolloutRecord } from "../rollout/record";

@@ -3,11 +3,11 @@
  * weights (one targeted update), bake while analysis measures, then move on, pause or roll back.
  * All I/O is injected, so scenarios run against fakes with a fake clock.
  */
-import { allOn, type Slot, type Weights } from "../../components/traffic/weights";
+import { allOn, type Slot, type Weights } from "../../model/weights";
 import type { AnalysisRun, Phase } from "../analysis/types";
 import type { DocumentStore, StoredDocument } from "../store/document-store";
 import type { TrafficRouter } from "../routers/types";
-import type { PlanStep } from "./plan";
+import type { PlanStep } from "../../model/config/plan";
 import { ownerHere, ROLLOUT_KEY, type ControlAction, type RolloutRecord, type StepRecord } from "./record";
 
 export type RolloutOutcome = "succeeded" | "rolled-back" | "paused";

@@ -4,7 +4,7 @@
  * credentials and returns undefined (not verified) rather than pretending.
  */
 import { readServers } from "../../components/local/runtime-api";
-import type { Weights } from "../../components/traffic/weights";
+import type { Weights } from "../../model/weights";
 
 export interface DataPlaneOutputs {
   readonly target?: string;

@@ -1,4 +1,4 @@
-import type { Weights } from "../../components/traffic/weights";
+import type { Weights } from "../../model/weights";
 
 /** Moves traffic between the slots. Flagger's router, Pulumi-shaped: weights go through the engine. */
 export interface TrafficRouter {

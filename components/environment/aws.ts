@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../errors";
 import { AlbTrafficSplit, type AlbStickiness } from "../traffic/aws-alb";
 import { checkedWeights } from "../traffic/checked-weights";
-import { SLOTS, type Slot, type Weights } from "../traffic/weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
 import {
   assertHealthCheck,
   assertScaleDown,

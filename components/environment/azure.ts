@@ -11,7 +11,7 @@ import { ComponentArgsError } from "../errors";
 import { FrontDoorSplit } from "../traffic/azure-front-door";
 import { TrafficManagerSplit } from "../traffic/azure-traffic-manager";
 import { checkedWeights } from "../traffic/checked-weights";
-import { SLOTS, type Slot, type Weights } from "../traffic/weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
 import { assertHealthCheck, assertScaleDown, assertSlots, slotCapacities, type HealthCheckSpec, type ScaleDownIdleSlot, type SlotSpec } from "./slots";
 
 const TYPE = "switchyard:environment:AzureBlueGreenEnvironment";

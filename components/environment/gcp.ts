@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../errors";
 import { checkedWeights } from "../traffic/checked-weights";
 import { UrlMapTrafficSplit } from "../traffic/gcp-url-map";
-import { SLOTS, type Slot, type Weights } from "../traffic/weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
 import { assertHealthCheck, assertScaleDown, assertSlots, HEALTH_DEFAULTS, slotCapacities, type HealthCheckSpec, type ScaleDownIdleSlot, type SlotSpec } from "./slots";
 
 const TYPE = "switchyard:environment:GcpBlueGreenEnvironment";

@@ -8,7 +8,7 @@ import { ComponentArgsError } from "../errors";
 import { checkedWeights } from "../traffic/checked-weights";
 import { HttpRouteSplit, type GatewayRef } from "../traffic/k8s-http-route";
 import { ServiceSwitch, toServiceSelectorSlot } from "../traffic/k8s-service-switch";
-import { SLOTS, type Slot, type Weights } from "../traffic/weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
 import { assertHealthCheck, assertScaleDown, assertSlots, HEALTH_DEFAULTS, slotCapacities, type HealthCheckSpec, type ScaleDownIdleSlot, type SlotSpec } from "./slots";
 
 const TYPE = "switchyard:environment:KubernetesBlueGreenEnvironment";

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkload } from "../local/resources";
 import { HaproxyTrafficSplit } from "../traffic/haproxy-split";
-import { SLOTS, type Slot, type Weights } from "../traffic/weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
 
 export interface LocalSlotArgs {
   readonly version: string;

@@ -3,7 +3,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../errors";
 import { checkedWeights } from "./checked-weights";
-import { assertValidWeights, SLOTS, type Slot, type Weights } from "./weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
+import { assertValidWeights } from "./checked-weights";
 
 const TYPE = "switchyard:traffic:AlbTrafficSplit";
 

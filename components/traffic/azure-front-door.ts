@@ -8,7 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { HealthCheckSpec } from "../environment/slots";
 import { assertHealthCheck } from "../environment/slots";
 import { checkedWeights } from "./checked-weights";
-import { assertValidWeights, type Slot, type Weights } from "./weights";
+import { type Slot, type Weights } from "../../model/weights";
+import { assertValidWeights } from "./checked-weights";
 
 const TYPE = "switchyard:traffic:FrontDoorSplit";
 

@@ -9,7 +9,8 @@ import { ComponentArgsError } from "../errors";
 import type { HealthCheckSpec } from "../environment/slots";
 import { assertHealthCheck } from "../environment/slots";
 import { checkedWeights } from "./checked-weights";
-import { assertValidWeights, SLOTS, type Slot, type Weights } from "./weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
+import { assertValidWeights } from "./checked-weights";
 
 const TYPE = "switchyard:traffic:TrafficManagerSplit";
 const EXTERNAL = "Microsoft.Network/trafficManagerProfiles/externalEndpoints";

@@ -6,7 +6,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { checkedWeights } from "./checked-weights";
-import { assertValidWeights, SLOTS, type Slot, type Weights } from "./weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
+import { assertValidWeights } from "./checked-weights";
 
 const TYPE = "switchyard:traffic:UrlMapTrafficSplit";
 

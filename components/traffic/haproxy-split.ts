@@ -2,7 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { backendName } from "../local/haproxy-config";
 import { HaproxyInstance, HaproxyWeights } from "../local/resources";
-import { assertValidWeights, SLOTS, type Slot, type Weights } from "./weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
+import { assertValidWeights } from "./checked-weights";
 
 export interface SlotBackend {
   readonly address: string;

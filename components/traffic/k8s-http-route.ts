@@ -2,7 +2,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { checkedWeights } from "./checked-weights";
-import { assertValidWeights, SLOTS, type Slot, type Weights } from "./weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
+import { assertValidWeights } from "./checked-weights";
 
 const TYPE = "switchyard:traffic:HttpRouteSplit";
 

@@ -6,7 +6,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../errors";
 import { checkedWeights } from "./checked-weights";
-import { assertValidWeights, type Slot, type Weights } from "./weights";
+import { type Slot, type Weights } from "../../model/weights";
+import { assertValidWeights } from "./checked-weights";
 
 const TYPE = "switchyard:traffic:ServiceSwitch";
 

@@ -3,7 +3,7 @@
  * second or more, so a stack only pays for its own target.
  */
 import type { z } from "zod";
-import type { CloudTarget } from "../config";
+import type { CloudTarget } from "../../model/config/stack";
 import type { TargetDefinition } from "./types";
 
 export function loadCloudTarget(cloud: CloudTarget): TargetDefinition<z.ZodType> {

@@ -12,7 +12,8 @@ import { objectivesSchema } from "../../components/dr/schema";
 import { awsNetworkSchema, awsProvider, buildAwsEnvironment } from "./aws";
 import { buildGcpEnvironment, gcpProvider } from "./gcp";
 import { capacitySchema, healthCheckSchema, imageSchema } from "../../components/environment/schema";
-import type { CommonConfig, TargetDefinition, TargetOutputs } from "./types";
+import type { CommonConfig, TargetDefinition } from "./types";
+import type { TargetOutputs } from "../../model/outputs";
 
 export const multicloudSchema = z.strictObject({
   primary: z.strictObject({

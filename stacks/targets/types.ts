@@ -5,7 +5,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import type { Slot, Weights } from "../../components/traffic/weights";
+import type { TargetOutputs } from "../../model/outputs";
+import type { Slot, Weights } from "../../model/weights";
 
 /** What every target reads, whatever the cloud: validated `switchyard:` keys shared by all. */
 export interface CommonConfig {
@@ -13,21 +14,6 @@ export interface CommonConfig {
   /** Artifact version per slot (image tag, AMI name, revision...). */
   readonly slots: Readonly<Record<Slot, { readonly version: string }>>;
   readonly traffic: Weights;
-}
-
-/** Stack outputs every target returns; the driver and reports read these names. */
-export interface TargetOutputs {
-  /** Where clients and health checks reach the service. */
-  readonly endpoint: pulumi.Input<string>;
-  readonly weights: pulumi.Input<Weights>;
-  readonly slots: Readonly<Record<Slot, { readonly version: pulumi.Input<string>; readonly endpoint?: pulumi.Input<string> }>>;
-  /**
-   * URNs of the resources that carry the weights (listener, records, route...). A traffic step
-   * is a targeted update of exactly these, so its cost does not grow with the stack.
-   */
-  readonly trafficUrns?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Anything else the target wants to expose (DR endpoints, replication status, ...). */
-  readonly [extra: string]: unknown;
 }
 
 export interface TargetDefinition<Schema extends z.ZodType> {

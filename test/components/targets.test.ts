@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { weightsSchema } from "../../stacks/config";
+import { weightsSchema } from "../../model/config/stack";
 import { awsTarget } from "../../stacks/targets/aws";
 import { azureTarget } from "../../stacks/targets/azure";
 import { gcpTarget } from "../../stacks/targets/gcp";

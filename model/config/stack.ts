@@ -4,9 +4,9 @@
  * parses it again, so a plain `pulumi up` gets the same checks.
  */
 import { z } from "zod";
-import { analysisSchema } from "../automation/analysis/schema";
-import { rolloutSchema } from "../automation/rollout/schema";
-import { driftSchema, DRIFT_FIXES } from "../automation/drift/schema";
+import { analysisSchema } from "./analysis";
+import { rolloutSchema } from "./rollout";
+import { driftSchema, DRIFT_FIXES } from "./drift";
 
 export const NAMESPACE = "switchyard";
 
