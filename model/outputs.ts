@@ -31,6 +31,8 @@ export interface StackOutputs {
   /** Local target: HAProxy's runtime API socket and the backend that holds the slots. */
   readonly trafficSocket?: string;
   readonly trafficBackend?: string;
+  /** Kind of the traffic split (model/mechanism.ts MECHANISM_KINDS): which read-back applies. */
+  readonly trafficMechanism?: string;
   readonly capacities?: Readonly<Record<Slot, number>>;
 }
 

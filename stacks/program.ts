@@ -2,12 +2,9 @@
  * The Switchyard Pulumi program: reads the validated stack config and builds the components.
  * Runs inline in the driver and, unchanged, under a plain `pulumi up` (see main.ts).
  */
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "./load-config";
-import { PROJECT_ROOT, readToolchain } from "../model/toolchain";
-import { LocalBlueGreenEnvironment } from "../components/environment/local";
-import { loadCloudTarget } from "./targets/load";
+import { loadTarget } from "./targets/load";
 import { planOf, settingsOf } from "../model/config/rollout";
 import { effectiveTraffic, type StackConfig } from "../model/config/stack";
 import { PLAINTEXT_CREDENTIALS_OUTPUT, plaintextCredentialsOf } from "../model/secrets/program-output";
@@ -23,38 +20,6 @@ function configEntries(): Record<string, unknown> {
     }
   }
   return entries;
-}
-
-export const localRunDir = (config: StackConfig, stack: string) =>
-  path.resolve(PROJECT_ROOT, config.local?.runDir ?? path.join(".switchyard", "run", stack));
-
-function buildLocal(config: StackConfig, stack: string) {
-  const local = config.local!;
-  const env = new LocalBlueGreenEnvironment(config.service, {
-    service: config.service,
-    slots: {
-      blue: { ...config.slots.blue, port: local.ports.blue },
-      green: { ...config.slots.green, port: local.ports.green },
-    },
-    weights: effectiveTraffic(config),
-    listenPort: local.ports.listen,
-    address: local.address,
-    runDir: localRunDir(config, stack),
-    haproxy: readToolchain().haproxy,
-  });
-  return {
-    target: config.target,
-    service: config.service,
-    endpoint: env.endpoint,
-    weights: env.weights,
-    slots: {
-      blue: { version: env.versions.blue, endpoint: env.slotEndpoints.blue },
-      green: { version: env.versions.green, endpoint: env.slotEndpoints.green },
-    },
-    trafficUrns: env.split.trafficResources.map((resource) => resource.urn),
-    trafficSocket: env.split.socketPath,
-    trafficBackend: env.split.backend,
-  };
 }
 
 /**
@@ -73,14 +38,9 @@ function rolloutPlan(config: StackConfig) {
 }
 
 function buildTarget(config: StackConfig, stack: string): Record<string, unknown> {
-  if (config.target === "local") return buildLocal(config, stack);
-  const common = {
-    service: config.service,
-    traffic: effectiveTraffic(config),
-    slots: { blue: { version: config.slots.blue.version }, green: { version: config.slots.green.version } },
-  };
+  const common = { service: config.service, traffic: effectiveTraffic(config), slots: config.slots };
   const block = (config as Record<string, unknown>)[config.target];
-  return { target: config.target, service: config.service, ...loadCloudTarget(config.target).build(common, block, stack) };
+  return { target: config.target, service: config.service, ...loadTarget(config.target).build(common, block, stack) };
 }
 
 export async function switchyardProgram(): Promise<Record<string, unknown>> {

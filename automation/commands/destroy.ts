@@ -11,7 +11,7 @@ import { buildReport } from "../report/build";
 import { isActive, ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
 import { openRolloutSession } from "../rollout/session";
 import { portsStillListening, stopLeftovers, type LocalFootprint } from "../local/leftovers";
-import { localRunDir } from "../../stacks/program";
+import { localRunDir } from "../../stacks/targets/local";
 import type { CommandContext } from "./context";
 import type { CommandResult } from "./deploy";
 

@@ -76,8 +76,4 @@ export class EngineTrafficRouter implements TrafficRouter {
     if (live.blue !== weights.blue || live.green !== weights.green) throw new WeightVerificationError(this.opened.stackName, weights, live);
     return true;
   }
-
-  async getWeights(): Promise<Weights | undefined> {
-    return (await this.outputs()).weights;
-  }
 }

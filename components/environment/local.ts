@@ -3,6 +3,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkload } from "../local/resources";
 import { HaproxyTrafficSplit } from "../traffic/haproxy-split";
+import type { MechanismKind } from "../../model/mechanism";
 import { SLOTS, type Slot, type Weights } from "../../model/weights";
 
 export interface LocalSlotArgs {
@@ -39,6 +40,7 @@ export class LocalBlueGreenEnvironment extends pulumi.ComponentResource {
   readonly slotEndpoints: Record<Slot, pulumi.Output<string>>;
   readonly versions: Record<Slot, pulumi.Output<string>>;
   readonly split: HaproxyTrafficSplit;
+  readonly mechanism: MechanismKind = "local-haproxy";
 
   constructor(name: string, args: LocalBlueGreenEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:environment:LocalBlueGreenEnvironment", name, {}, opts);

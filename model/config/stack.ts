@@ -28,7 +28,7 @@ const slotSchema = z.strictObject({
   scaledDown: z.boolean().default(false),
 });
 
-const localSchema = z
+export const localSchema = z
   .strictObject({
     /** Loopback address everything listens on. */
     address: z.string().regex(/^127\.\d+\.\d+\.\d+$/, "must be a loopback address (127.x.y.z)").default("127.0.0.1"),
@@ -44,6 +44,7 @@ const localSchema = z
 export const CLOUD_TARGETS = ["aws", "gcp", "azure", "kubernetes", "multicloud"] as const;
 export const TARGETS = ["local", ...CLOUD_TARGETS] as const;
 export type CloudTarget = (typeof CLOUD_TARGETS)[number];
+export type Target = (typeof TARGETS)[number];
 
 export const stackConfigSchema = z
   .strictObject({

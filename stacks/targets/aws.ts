@@ -78,6 +78,7 @@ function build(common: CommonConfig, block: AwsBlock): TargetOutputs {
     weights: env.weights,
     slots: { blue: { version: env.versions.blue }, green: { version: env.versions.green } },
     trafficUrns: env.trafficUrns,
+    trafficMechanism: env.mechanism,
     capacities: env.capacities,
   };
   if (!block.dr) return outputs;

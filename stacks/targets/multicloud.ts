@@ -69,6 +69,8 @@ function build(common: CommonConfig, block: MulticloudBlock): TargetOutputs {
     weights: primary.weights,
     slots: { blue: { version: primary.versions.blue }, green: { version: primary.versions.green } },
     trafficUrns: pulumi.all([primary.trafficUrns, standby.trafficUrns]).apply(([a, b]) => [...a, ...b]),
+    // The primary serves; the standby's split is reported under dr.
+    trafficMechanism: primary.mechanism,
     capacities: primary.capacities,
     dr: { failover: failover.failover, replication, standbyEndpoint: standby.endpoint, standbyWeights: standby.weights },
   };

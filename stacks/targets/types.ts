@@ -5,14 +5,23 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import type { MechanismKind } from "../../model/mechanism";
 import type { TargetOutputs } from "../../model/outputs";
 import type { Slot, Weights } from "../../model/weights";
+
+/** A slot as the stack config declares it; the knobs past `version` act on the local target only. */
+export interface SlotConfig {
+  readonly version: string;
+  readonly failureRate?: number;
+  readonly latencyMs?: number;
+  readonly scaledDown?: boolean;
+}
 
 /** What every target reads, whatever the cloud: validated `switchyard:` keys shared by all. */
 export interface CommonConfig {
   readonly service: string;
   /** Artifact version per slot (image tag, AMI name, revision...). */
-  readonly slots: Readonly<Record<Slot, { readonly version: string }>>;
+  readonly slots: Readonly<Record<Slot, SlotConfig>>;
   readonly traffic: Weights;
 }
 
@@ -31,6 +40,8 @@ export interface EnvironmentLike {
   readonly versions: Readonly<Record<Slot, pulumi.Input<string>>>;
   readonly slotEndpoints: Readonly<Record<Slot, pulumi.Input<string>>>;
   readonly trafficUrns: pulumi.Input<pulumi.Input<string>[]>;
+  /** The kind of traffic split the environment built. */
+  readonly mechanism: MechanismKind;
   readonly capacities: Readonly<Record<Slot, pulumi.Input<number>>>;
 }
 
@@ -44,6 +55,7 @@ export function environmentOutputs(env: EnvironmentLike) {
       green: { version: env.versions.green, endpoint: env.slotEndpoints.green },
     },
     trafficUrns: env.trafficUrns,
+    trafficMechanism: env.mechanism,
     capacities: env.capacities,
   };
 }

@@ -31,11 +31,18 @@ export const LAYERING_RULES: readonly IForbiddenRuleType[] = [
     to: { path: "^automation/" },
   },
   {
-    name: "policy-only-to-model",
-    comment: "the policy pack runs in the engine's analyzer process; of the project it may load model/ alone",
+    name: "policy-only-to-model-and-mechanisms",
+    comment: "the policy pack runs in the engine's analyzer process; of the project it may load model/ and the pure mechanism descriptors alone",
     severity: "error",
     from: { path: "^policy/" },
-    to: { path: PROJECT, pathNot: "^(policy|model)/" },
+    to: { path: PROJECT, pathNot: "^(policy/|model/|components/traffic/mechanisms/)" },
+  },
+  {
+    name: "mechanisms-stay-pure",
+    comment: "the policy pack loads the mechanism descriptors: no Pulumi SDK, and no component that needs one",
+    severity: "error",
+    from: { path: "^components/traffic/mechanisms/" },
+    to: { path: ["@pulumi/", "^components/(environment|traffic/[^/]+\\.ts$|dr/)"] },
   },
   {
     name: "no-cycles",

@@ -34,7 +34,9 @@ describe("layering (dependency-cruiser)", function () {
         "model/pure.ts": 'import * as path from "node:path";\nexport const pure = path.sep;\n',
         "stacks/program.ts": 'import { pure } from "../model/pure";\nimport { driver } from "../automation/driver";\nexport const program = pure + driver;\n',
         "components/split.ts": 'import type { Step } from "../automation/types";\nexport const step: Step = 1;\n',
-        "policy/rule.ts": 'import { pure } from "../model/pure";\nimport { program } from "../stacks/program";\nexport const rule = pure + program;\n',
+        "policy/rule.ts": 'import { pure } from "../model/pure";\nimport { program } from "../stacks/program";\nimport { limits } from "../components/traffic/mechanisms/alb";\nexport const rule = pure + program + limits;\n',
+        "components/traffic/mechanisms/alb.ts": 'import { split } from "../alb-split";\nexport const limits = split;\n',
+        "components/traffic/alb-split.ts": "export const split = 1;\n",
       };
       for (const [file, text] of Object.entries(files)) {
         mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
@@ -48,10 +50,11 @@ describe("layering (dependency-cruiser)", function () {
       const found = [...violations].sort(byImport).map((v) => ({ rule: v.rule, from: v.from, to: v.to }));
       assert.deepEqual(found, [
         { rule: "components-not-to-automation", from: "components/split.ts", to: "automation/types.ts" },
+        { rule: "mechanisms-stay-pure", from: "components/traffic/mechanisms/alb.ts", to: "components/traffic/alb-split.ts" },
         { rule: "model-imports-no-project-code", from: "model/shared.ts", to: "automation/driver.ts" },
         // One violation per cycle, reported from where the cruise entered it.
         { rule: "no-cycles", from: "automation/a.ts", to: "automation/b.ts" },
-        { rule: "policy-only-to-model", from: "policy/rule.ts", to: "stacks/program.ts" },
+        { rule: "policy-only-to-model-and-mechanisms", from: "policy/rule.ts", to: "stacks/program.ts" },
         { rule: "stacks-not-to-automation", from: "stacks/program.ts", to: "automation/driver.ts" },
       ]);
     });

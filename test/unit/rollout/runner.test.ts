@@ -55,7 +55,6 @@ function scenario(phases: Phase[], options: { steps?: number[] } = {}) {
         applied.push(w);
         return true;
       },
-      getWeights: async () => applied.at(-1),
     },
     analyse: async (_s: unknown, index: number) => run(phases[index] ?? "Successful"),
     prepare: async () => void prepared++,
