@@ -8,12 +8,12 @@ import { Command, CommanderError } from "commander";
 import type { CommandContext } from "./commands/context";
 import type { CommandResult } from "./commands/deploy";
 import type { ListingResult } from "./commands/releases";
-import { ConfigError, SwitchyardError } from "./errors";
+import { ConfigError, SwitchyardError } from "../model/errors";
 import type { RolloutFlags } from "./rollout/overrides";
 import { ExitCode } from "./exit-codes";
 import { renderJson, renderText } from "./report/render";
 import { STACK_NAME, STACK_NAME_RULE } from "./stack-name";
-import { PROJECT_ROOT } from "./workspace";
+import { PROJECT_ROOT } from "../model/toolchain";
 
 /** Read-only engine work a command starts before its input is validated (see drift/early-start.ts). */
 interface Prestarted {

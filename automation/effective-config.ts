@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { isMap, parseDocument } from "yaml";
-import { NAMESPACE } from "../stacks/config";
-import { DRIVER_STATUS_KEY, type DriverStatus } from "../stacks/driver-status";
-import { stackFilePath } from "./config";
+import { NAMESPACE } from "../model/config/stack";
+import { DRIVER_STATUS_KEY, type DriverStatus } from "../model/driver-status";
+import { stackFilePath } from "../stacks/load-config";
 
 let folder: string | undefined;
 let written = 0;

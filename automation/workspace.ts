@@ -10,8 +10,9 @@ import { DirectEngineFailure, runDirect, type DirectRunOptions } from "./direct-
 import { engineDetail } from "./engine-detail";
 import { engineOwnerMark, OWNER_VAR } from "./engine-processes";
 import { keepExportsEncrypted } from "./secrets/export";
-import { EngineError, SecretsError, SetupError, StackLockedError, StackNotFoundError, SwitchyardError } from "./errors";
-import type { DriverStatus } from "../stacks/driver-status";
+import { EngineError, SecretsError, StackLockedError, StackNotFoundError, SwitchyardError } from "../model/errors";
+import { defaultBackendUrl, PROJECT_ROOT, readToolchain, type Toolchain } from "../model/toolchain";
+import type { DriverStatus } from "../model/driver-status";
 import { writeEffectiveConfig } from "./effective-config";
 import { backendDriverStatus } from "./rollout/backend-status";
 import { openDocumentStore } from "./store/open-store";
@@ -19,7 +20,6 @@ import { openDocumentStore } from "./store/open-store";
 /** The Automation API, loaded on first use: a command whose engine work is all direct never pays for it. */
 const sdk = () => require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
 export const PROJECT_NAME = "switchyard";
 
 /**
@@ -28,22 +28,6 @@ export const PROJECT_NAME = "switchyard";
  */
 export const LOCAL_DEV_PASSPHRASE = "switchyard-local-development";
 const DEV_PASSPHRASE_STACKS = new Set(["local"]);
-
-interface Toolchain {
-  readonly pulumiRoot: string;
-  readonly pulumiVersion: string;
-  readonly helpersDir: string;
-  readonly haproxy: string;
-  readonly node: string;
-}
-
-export function readToolchain(projectRoot = PROJECT_ROOT): Toolchain {
-  const file = path.join(projectRoot, ".switchyard", "toolchain.json");
-  if (!existsSync(file)) {
-    throw new SetupError("set-up has not run on this machine (no .switchyard/toolchain.json)", "run: npm run setup");
-  }
-  return JSON.parse(readFileSync(file, "utf8")) as Toolchain;
-}
 
 export interface EngineSettings {
   readonly stackName: string;
@@ -106,10 +90,6 @@ export interface ProgramScopes {
 /** The backend the engine uses for this environment. */
 export function engineBackendUrl(env: NodeJS.ProcessEnv = process.env): string {
   return env.PULUMI_BACKEND_URL || defaultBackendUrl();
-}
-
-export function defaultBackendUrl(projectRoot = PROJECT_ROOT): string {
-  return `file://${path.join(projectRoot, ".switchyard", "state")}`;
 }
 
 /** Environment variables of the engine process: offline, quiet, non-interactive. */

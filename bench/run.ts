@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import * as path from "node:path";
-import { PROJECT_ROOT, readToolchain } from "../automation/workspace";
+import { PROJECT_ROOT, readToolchain } from "../model/toolchain";
 import { main as componentsMain } from "./components";
 import { main as driftMain } from "./drift";
 import { benchRollout, type RolloutResult } from "./rollout";

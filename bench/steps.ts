@@ -15,7 +15,7 @@ import { EngineTrafficRouter } from "../automation/routers/engine-router";
 import { readStackOutputs } from "../automation/report/outputs";
 import { writeStackConfig } from "../test/support/edit-stack-file";
 import type { OpenedStack } from "../automation/workspace";
-import type { Weights } from "../components/traffic/weights";
+import type { Weights } from "../model/weights";
 import { byCommand, recordCli, type CliCall } from "./support/instrument";
 import { BASE_RESOURCES, benchProgram } from "./support/program";
 import { createBenchProject, deployWithoutCheckpoints, type BenchProject } from "./support/project";

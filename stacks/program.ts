@@ -2,16 +2,14 @@
  * The Switchyard Pulumi program: reads the validated stack config and builds the components.
  * Runs inline in the driver and, unchanged, under a plain `pulumi up` (see main.ts).
  */
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "../automation/config";
-import { PROJECT_ROOT, readToolchain } from "../automation/workspace";
-import { LocalBlueGreenEnvironment } from "../components/environment/local";
-import { loadCloudTarget } from "./targets/load";
-import { planOf, settingsOf } from "../automation/rollout/schema";
-import { NAMESPACE, type StackConfig } from "./config";
-import { DRIVER_STATUS_KEY, driverStatusSchema, effectiveWeights, scaledDownSlot, withRelease, type DriverStatus } from "./driver-status";
-import { PLAINTEXT_CREDENTIALS_OUTPUT, plaintextCredentialsOf } from "../automation/secrets/program-output";
+import { parseStackConfig } from "./load-config";
+import { loadTarget } from "./targets/load";
+import type { CommonConfig } from "./targets/types";
+import { planOf, settingsOf } from "../model/config/rollout";
+import { NAMESPACE, type StackConfig } from "../model/config/stack";
+import { DRIVER_STATUS_KEY, driverStatusSchema, effectiveWeights, scaledDownSlot, withRelease, type DriverStatus } from "../model/driver-status";
+import { PLAINTEXT_CREDENTIALS_OUTPUT, plaintextCredentialsOf } from "../model/secrets/program-output";
 
 /** Config values arrive as strings; structured ones as JSON. */
 function configEntries(): Record<string, unknown> {
@@ -26,9 +24,6 @@ function configEntries(): Record<string, unknown> {
   return entries;
 }
 
-export const localRunDir = (config: StackConfig, stack: string) =>
-  path.resolve(PROJECT_ROOT, config.local?.runDir ?? path.join(".switchyard", "run", stack));
-
 /** The driver's overlay from the run's effective config; absent under a plain engine run from the stack file. */
 function driverStatusOf(entries: Record<string, unknown>, stack: string): DriverStatus | undefined {
   const raw = entries[`${NAMESPACE}:${DRIVER_STATUS_KEY}`];
@@ -38,37 +33,6 @@ function driverStatusOf(entries: Record<string, unknown>, stack: string): Driver
     throw new Error(`stack "${stack}": switchyard:${DRIVER_STATUS_KEY} is not the driver's status (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}); it is written by Switchyard into a run's effective config only: remove it from the stack file`);
   }
   return parsed.data;
-}
-
-function buildLocal(config: StackConfig, stack: string, status: DriverStatus | undefined) {
-  const local = config.local!;
-  const weights = effectiveWeights(config, status);
-  const scaledDown = scaledDownSlot(weights, status);
-  const env = new LocalBlueGreenEnvironment(config.service, {
-    service: config.service,
-    slots: {
-      blue: { ...config.slots.blue, port: local.ports.blue, scaledDown: scaledDown === "blue" },
-      green: { ...config.slots.green, port: local.ports.green, scaledDown: scaledDown === "green" },
-    },
-    weights,
-    listenPort: local.ports.listen,
-    address: local.address,
-    runDir: localRunDir(config, stack),
-    haproxy: readToolchain().haproxy,
-  });
-  return {
-    target: config.target,
-    service: config.service,
-    endpoint: env.endpoint,
-    weights: env.weights,
-    slots: {
-      blue: { version: env.versions.blue, endpoint: env.slotEndpoints.blue },
-      green: { version: env.versions.green, endpoint: env.slotEndpoints.green },
-    },
-    trafficUrns: env.split.trafficResources.map((resource) => resource.urn),
-    trafficSocket: env.split.socketPath,
-    trafficBackend: env.split.backend,
-  };
 }
 
 /**
@@ -87,14 +51,11 @@ function rolloutPlan(config: StackConfig) {
 }
 
 function buildTarget(config: StackConfig, stack: string, status: DriverStatus | undefined): Record<string, unknown> {
-  if (config.target === "local") return buildLocal(config, stack, status);
-  const common = {
-    service: config.service,
-    traffic: effectiveWeights(config, status),
-    slots: { blue: { version: config.slots.blue.version }, green: { version: config.slots.green.version } },
-  };
+  const traffic = effectiveWeights(config, status);
+  const slots = Object.fromEntries(Object.entries(config.slots).map(([slot, { scaledDown: _retired, ...rest }]) => [slot, rest])) as CommonConfig["slots"];
+  const common: CommonConfig = { service: config.service, traffic, slots, scaledDown: scaledDownSlot(traffic, status) };
   const block = (config as Record<string, unknown>)[config.target];
-  return { target: config.target, service: config.service, ...loadCloudTarget(config.target).build(common, block, stack) };
+  return { target: config.target, service: config.service, ...loadTarget(config.target).build(common, block, stack) };
 }
 
 export async function switchyardProgram(): Promise<Record<string, unknown>> {

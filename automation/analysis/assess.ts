@@ -3,7 +3,7 @@
  * limits per metric, errors kept apart from failures, and the worst phase deciding a run.
  */
 import type { Measurement, Phase } from "./types";
-import type { Threshold } from "./schema";
+import type { Threshold } from "../../model/config/analysis";
 
 /**
  * Best to worst. Failed is worse than Error (as in Argo's IsWorse): a failure is evidence the

@@ -18,9 +18,9 @@
 import { assessMetric, isDecided, summarize, worstPhase } from "./assess";
 import { createProvider as registryProvider, type RunScopedProvider } from "./providers";
 import { describeError } from "./providers/common";
-import type { MetricSpec } from "./schema";
+import type { MetricSpec } from "../../model/config/analysis";
 import type { AnalysisContext, AnalysisRun, Measurement, MetricResult, Phase } from "./types";
-import { scrub, secretValues } from "../secrets/secret";
+import { scrub, secretValues } from "../../model/secrets/secret";
 
 export interface MeasurementEvent {
   readonly metric: string;

@@ -3,7 +3,7 @@
  * provider never throws: a failure to measure is a measurement in phase Error. Assessing a
  * metric's measurements is a pure function; the worst phase of a run's metrics wins.
  */
-import type { Slot, Weights } from "../../components/traffic/weights";
+import type { Slot, Weights } from "../../model/weights";
 
 export type Phase = "Pending" | "Running" | "Successful" | "Inconclusive" | "Error" | "Failed";
 

@@ -3,7 +3,7 @@
  * When a driver is running, the request goes into the rollout record and the driver acts on it
  * at its next check; when none is (it paused, or died), this command becomes the driver.
  */
-import { NoRolloutError, SwitchyardError } from "../errors";
+import { NoRolloutError, SwitchyardError } from "../../model/errors";
 import { ExitCode } from "../exit-codes";
 import { buildReport } from "../report/build";
 import { isActive, ownerAlive, ROLLOUT_KEY, type ControlAction, type RolloutRecord } from "../rollout/record";

@@ -5,7 +5,7 @@
  * 4 when analysis paused it for a person, 5 when it was applied but the service does not serve.
  */
 import { randomUUID } from "node:crypto";
-import { ConfigError, ReleaseHeldBackError, RolloutInProgressError } from "../errors";
+import { ConfigError, ReleaseHeldBackError, RolloutInProgressError } from "../../model/errors";
 import { ExitCode } from "../exit-codes";
 import { checkHealthSettled, declaredHealthPath, type SettleOptions } from "../health/check";
 import type { HealthAssessment } from "../health/model";
@@ -13,9 +13,10 @@ import { buildReport } from "../report/build";
 import type { Report } from "../report/model";
 import { progressView } from "../report/progress";
 import { decide, type Running } from "../rollout/decide";
-import { planOf, settingsOf } from "../rollout/schema";
+import { planOf, settingsOf } from "../../model/config/rollout";
 import { isActive, ownerAlive, ownerHere, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
-import { openRolloutSession, type RolloutSession, type StackOutputs } from "../rollout/session";
+import { openRolloutSession, type RolloutSession } from "../rollout/session";
+import type { StackOutputs } from "../../model/outputs";
 import { heldBack, releaseIntentOf } from "../rollout/driver-status";
 import { readLedger, releaseConfigOf } from "../releases/ledger";
 import { clearPendingDeploy, markDeployStarting } from "../releases/pending-deploy";
@@ -24,7 +25,7 @@ import { pendingOperations } from "../recovery/pending";
 import { recoverStack } from "../recovery/recover";
 import { deliveryMetrics, type DeliveryMetrics } from "../releases/metrics";
 import { recordDeploy, type FinishedDeploy } from "../releases/releases";
-import { RELEASE_KEYS } from "../../stacks/driver-status";
+import { RELEASE_KEYS } from "../../model/driver-status";
 import { RevisionConflictError, type StoredDocument } from "../store/document-store";
 import { readStackConfigValues } from "../stack-file";
 import type { CommandContext } from "./context";

@@ -4,14 +4,14 @@
  * stops what the engine no longer knows and checks that nothing listens on the stack's ports.
  * The stack itself, its history and its releases stay: `deploy` starts over from them.
  */
-import { ProtectedStackError, LeftoverError, RolloutInProgressError } from "../errors";
+import { ProtectedStackError, LeftoverError, RolloutInProgressError } from "../../model/errors";
 import { INVENTORY_KEY } from "../drift/inventory";
 import { ExitCode } from "../exit-codes";
 import { buildReport } from "../report/build";
 import { isActive, ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
 import { openRolloutSession } from "../rollout/session";
 import { portsStillListening, stopLeftovers, type LocalFootprint } from "../local/leftovers";
-import { localRunDir } from "../../stacks/program";
+import { localRunDir } from "../../stacks/targets/local";
 import type { CommandContext } from "./context";
 import type { CommandResult } from "./deploy";
 

@@ -3,7 +3,7 @@
  * (preview)? Each change is classified drift, pending-change, rollout or ignored. Exit 0 when
  * nothing drifted, 2 when something did. `--fix revert|accept` remediates after confirmation.
  */
-import { effectiveWeights } from "../../stacks/driver-status";
+import { effectiveWeights } from "../../model/driver-status";
 import { deferredSwitchyardProgram } from "../../stacks/deferred-program";
 import { checkDrift } from "../drift/check";
 import { classify } from "../drift/classify";
@@ -18,7 +18,7 @@ import { writeReportFiles } from "../drift/outputs";
 import { askYesNo } from "../drift/prompt";
 import { buildDriftReport } from "../drift/report";
 import { rolloutContext } from "../drift/rollout-context";
-import { ConfigError, RolloutInProgressError } from "../errors";
+import { ConfigError, RolloutInProgressError } from "../../model/errors";
 import type { ExitCode } from "../exit-codes";
 import { renderDriftText } from "../drift/render-text";
 import type { ListingResult } from "./releases";

@@ -1,7 +1,7 @@
 /** `preview`: what a deploy would change, without changing anything. */
-import { effectiveVersions, effectiveWeights } from "../../stacks/driver-status";
+import { effectiveVersions, effectiveWeights } from "../../model/driver-status";
 import { switchyardProgram } from "../../stacks/program";
-import { loadStackConfig } from "../config";
+import { loadStackConfig } from "../../stacks/load-config";
 import { ExitCode } from "../exit-codes";
 import { buildReport } from "../report/build";
 import type { PreviewResult } from "@pulumi/pulumi/automation";

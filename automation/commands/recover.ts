@@ -6,7 +6,7 @@ import { ExitCode } from "../exit-codes";
 import { listCheckpoints, restoreCheckpoint } from "../recovery/checkpoints";
 import { recoverStack } from "../recovery/recover";
 import { openRolloutSession } from "../rollout/session";
-import { SwitchyardError } from "../errors";
+import { SwitchyardError } from "../../model/errors";
 import type { CommandContext } from "./context";
 import type { ListingResult } from "./releases";
 

@@ -4,7 +4,7 @@ import { readLedger } from "../releases/ledger";
 import { deliveryMetrics, parseWindow, type DeliveryMetrics } from "../releases/metrics";
 import { listReleases, type Release } from "../releases/releases";
 import { openRolloutSession } from "../rollout/session";
-import { ConfigError } from "../errors";
+import { ConfigError } from "../../model/errors";
 import type { CommandContext } from "./context";
 
 export interface ListingResult {

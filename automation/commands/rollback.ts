@@ -7,14 +7,14 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { otherSlot, type Slot } from "../../components/traffic/weights";
-import { SwitchyardError, RolloutInProgressError } from "../errors";
+import { otherSlot, type Slot } from "../../model/weights";
+import { SwitchyardError, RolloutInProgressError } from "../../model/errors";
 import { gitCommit } from "../releases/ledger";
 import { listReleases, type Release } from "../releases/releases";
-import { RELEASE_KEYS } from "../../stacks/driver-status";
+import { RELEASE_KEYS } from "../../model/driver-status";
 import { releaseIntentOf } from "../rollout/driver-status";
 import { isActive, ownerAlive, ownerHere, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
-import { planOf } from "../rollout/schema";
+import { planOf } from "../../model/config/rollout";
 import { openRolloutSession, type RolloutSession } from "../rollout/session";
 import { readStackConfigValues } from "../stack-file";
 import type { CommandContext } from "./context";
@@ -29,7 +29,7 @@ export interface RollbackFlags {
 export class RollbackError extends SwitchyardError {}
 
 /** Paths whose changes alter the program; a release's commit must match them or --force. */
-const PROGRAM_PATHS = ["stacks/program.ts", "stacks/targets", "stacks/config.ts", "components"];
+const PROGRAM_PATHS = ["stacks/program.ts", "stacks/targets", "stacks/load-config.ts", "model", "components"];
 
 export function programChangedSince(workDir: string, commit: string | undefined): string | undefined {
   const head = gitCommit(workDir).commit;

@@ -7,7 +7,7 @@ import type { Inventory } from "./inventory";
 import { urnsInState, withLost } from "./lost";
 import type { CheckedResource, DriftItem, Observation } from "./model";
 import type { RolloutContext } from "./rollout-context";
-import type { IgnoreRule } from "./schema";
+import type { IgnoreRule } from "../../model/config/drift";
 
 export interface CheckOptions extends DetectOptions {
   readonly rules?: readonly IgnoreRule[];

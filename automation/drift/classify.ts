@@ -7,7 +7,7 @@
 import type { ChangeClass, DriftItem, Observation } from "./model";
 import { verdictFor } from "./ignore";
 import { isRolloutChange, type RolloutContext } from "./rollout-context";
-import type { IgnoreRule } from "./schema";
+import type { IgnoreRule } from "../../model/config/drift";
 
 export interface ClassifyOptions {
   readonly rules: readonly IgnoreRule[];

@@ -2,10 +2,10 @@
  * Reads a stack's config for `drift`: the validated `switchyard:` config plus the ignore rules
  * of `switchyard:drift`, validated by driftSchema with the same error format as any config key.
  */
-import { NAMESPACE, type StackConfig } from "../../stacks/config";
-import { loadStackConfig } from "../config";
-import { ConfigError } from "../errors";
-import { driftSchema, DRIFT_FIXES, type DriftConfig } from "./schema";
+import { NAMESPACE, type StackConfig } from "../../model/config/stack";
+import { loadStackConfig } from "../../stacks/load-config";
+import { ConfigError } from "../../model/errors";
+import { driftSchema, DRIFT_FIXES, type DriftConfig } from "../../model/config/drift";
 
 export function parseDriftConfig(value: unknown, source: string): DriftConfig {
   const result = driftSchema.safeParse(value ?? {}, { reportInput: true });

@@ -8,7 +8,8 @@
 import * as path from "node:path";
 import { deferredSwitchyardProgram } from "../../stacks/deferred-program";
 import { STACK_NAME } from "../stack-name";
-import { openStack, PROJECT_ROOT, type OpenedStack } from "../workspace";
+import { openStack, type OpenedStack } from "../workspace";
+import { PROJECT_ROOT } from "../../model/toolchain";
 import type { ObservationCollector } from "./collect";
 import { askCloud } from "./detect";
 

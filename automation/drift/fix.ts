@@ -4,7 +4,7 @@
  * previewed and confirmed first. `accept` takes the cloud's values into state with a targeted
  * refresh and says which config or code must change so the next deploy keeps them.
  */
-import { SwitchyardError } from "../errors";
+import { SwitchyardError } from "../../model/errors";
 import type { OpenedStack } from "../workspace";
 import { ObservationCollector } from "./collect";
 import { isPseudoUrn } from "./endpoint";

@@ -3,7 +3,7 @@
  * ones: the next deploy would undo the accepted drift. This says, per accepted change, which
  * config key or code must change. Weights map to `switchyard:traffic`; everything else is code.
  */
-import type { Slot, Weights } from "../../components/traffic/weights";
+import type { Slot, Weights } from "../../model/weights";
 import { pathSegments } from "./ignore";
 import { formatValue } from "./format";
 import type { DriftItem } from "./model";

@@ -1,5 +1,5 @@
 /** Matching drift against the ignore rules of `switchyard:drift`, and their expiry. */
-import type { IgnoreRule } from "./schema";
+import type { IgnoreRule } from "../../model/config/drift";
 
 export interface RuleTarget {
   readonly urn: string;

@@ -4,7 +4,7 @@
  * refreshes and for dynamic providers, so paths are computed here.
  */
 import type { PropertyChange } from "./model";
-import { PULUMI_SECRET_SIG as SECRET_SIG, SECRET_NAME } from "../secrets/redact";
+import { PULUMI_SECRET_SIG as SECRET_SIG, SECRET_NAME } from "../../model/secrets/redact";
 
 export const REDACTED = "[secret]";
 /** Engine-internal keys (a dynamic provider's serialized code, `__provider`) are no one's property. */

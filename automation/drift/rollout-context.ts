@@ -4,7 +4,7 @@
  * checked-out stack file or, during a step, from state: those changes are the rollout's, shown
  * but not alarmed. Only weights the rollout passes through count; anything else is still drift.
  */
-import type { Slot, Weights } from "../../components/traffic/weights";
+import type { Slot, Weights } from "../../model/weights";
 import { isActive, type RolloutRecord } from "../rollout/record";
 import { weightsFor } from "../rollout/runner";
 import { pathSegments } from "./ignore";

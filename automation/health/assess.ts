@@ -6,7 +6,7 @@
  * Engine locks and interrupted updates are notes: they concern the records, not what serves,
  * which is observed directly.
  */
-import { SLOTS, type Slot, type Weights } from "../../components/traffic/weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
 import type { Answer, Finding, HealthAssessment, Observations, Verdict } from "./model";
 
 const ok = (answer: Answer) => answer.status !== undefined && answer.status >= 200 && answer.status < 300;

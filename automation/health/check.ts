@@ -3,7 +3,7 @@
  * short while before concluding, because HAProxy marks a freshly started server UP only after
  * its checks pass (rise 2, 1 s apart).
  */
-import { allOn, type Weights } from "../../components/traffic/weights";
+import { allOn, type Weights } from "../../model/weights";
 import { weightsFor } from "../rollout/runner";
 import type { RolloutRecord } from "../rollout/record";
 import { assessHealth } from "./assess";

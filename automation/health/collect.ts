@@ -4,7 +4,7 @@
  * own endpoint; a cloud target through its public endpoint (at its declared health path) alone.
  */
 import { workloadMarker } from "../../components/local/workload-provider";
-import { SLOTS, type Slot, type Weights } from "../../components/traffic/weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
 import { pendingOperations } from "../recovery/pending";
 import type { Answer, Observations, ProcessObservation } from "./model";
 import { digestOnDisk, getAnswer, probeEndpoint, probeProxy, processAlive, readFileBackendLock, type EngineLock } from "./probes";

@@ -3,7 +3,7 @@
  * plain data gathered by the probes (probes.ts, collect.ts); the verdict is a pure function of
  * them (assess.ts), so every rule is table-tested without a running service.
  */
-import type { Slot, Weights } from "../../components/traffic/weights";
+import type { Slot, Weights } from "../../model/weights";
 
 export type Verdict = "healthy" | "degraded" | "down";
 

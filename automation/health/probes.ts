@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { configDigest } from "../../components/local/haproxy-config";
 import { isRunning } from "../../components/local/processes";
 import { serverStats } from "../../components/local/runtime-api";
-import type { Slot } from "../../components/traffic/weights";
+import type { Slot } from "../../model/weights";
 import { isStaleHere } from "../recovery/stale-lock";
 import type { Answer, ServerObservation } from "./model";
 

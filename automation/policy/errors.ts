@@ -1,5 +1,5 @@
 /** Errors of the policy run, in the project's one hierarchy (see ../errors.ts). */
-import { SwitchyardError } from "../errors";
+import { SwitchyardError } from "../../model/errors";
 
 /** The policy pack cannot start: its folder, launcher or dependencies are missing. */
 export class PolicySetupError extends SwitchyardError {}

@@ -7,9 +7,10 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import type { EngineEvent, PreviewOptions, UpOptions } from "@pulumi/pulumi/automation";
-import { EngineError } from "../errors";
+import { EngineError } from "../../model/errors";
 import { ExitCode } from "../exit-codes";
-import { PROJECT_ROOT, type OpenedStack } from "../workspace";
+import { type OpenedStack } from "../workspace";
+import { PROJECT_ROOT } from "../../model/toolchain";
 import { baselineFromDeployment } from "./baseline";
 import { defaultConfigFile, readPackConfig, withBaseline, writePackConfig } from "./config";
 import { PolicySetupError } from "./errors";

@@ -5,7 +5,7 @@
  * the cloud. Each step is explained.
  */
 import type { Deployment } from "@pulumi/pulumi/automation";
-import { StackLockedError } from "../errors";
+import { StackLockedError } from "../../model/errors";
 import type { OpenedStack } from "../workspace";
 import { explain, pendingOperations, type PendingOperation } from "./pending";
 import { isStaleHere } from "./stale-lock";

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Deployment } from "@pulumi/pulumi/automation";
-import { EngineError, SecretsError } from "../errors";
+import { EngineError, SecretsError } from "../../model/errors";
 import type { OpenedStack } from "../workspace";
 
 interface SecretsProviders {

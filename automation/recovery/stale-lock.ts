@@ -4,7 +4,7 @@
  * it could corrupt state, so that one is reported, never removed.
  */
 import { hostname } from "node:os";
-import type { LockHolder } from "../errors";
+import type { LockHolder } from "../../model/errors";
 import { pidRunning } from "../pid";
 
 export function isStaleHere(holder: LockHolder | undefined): boolean {

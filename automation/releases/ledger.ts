@@ -9,8 +9,8 @@
 import { execFileSync } from "node:child_process";
 import { userInfo } from "node:os";
 import type { UpdateSummary } from "@pulumi/pulumi/automation";
-import type { Slot, Weights } from "../../components/traffic/weights";
-import { DRIVER_STATUS_KEY, driverStatusSchema, effectiveWeights, withRelease } from "../../stacks/driver-status";
+import type { Slot, Weights } from "../../model/weights";
+import { DRIVER_STATUS_KEY, driverStatusSchema, effectiveWeights, withRelease } from "../../model/driver-status";
 import type { DocumentStore } from "../store/document-store";
 
 export const LEDGER_KEY = "ledger";

@@ -1,6 +1,6 @@
 /** Releases: the ledger's successful entries. Also records a finished deploy in the ledger. */
-import type { Slot, Weights } from "../../components/traffic/weights";
-import { RELEASE_KEYS } from "../../stacks/driver-status";
+import type { Slot, Weights } from "../../model/weights";
+import { RELEASE_KEYS } from "../../model/driver-status";
 import type { DocumentStore } from "../store/document-store";
 import type { OpenedStack } from "../workspace";
 import { isFinished, type RolloutRecord } from "../rollout/record";

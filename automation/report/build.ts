@@ -1,6 +1,6 @@
 /** Builds the report model from what a command learnt: stack outputs, the rollout record, changes. */
-import type { Slot } from "../../components/traffic/weights";
-import type { StackOutputs } from "../rollout/session";
+import type { Slot } from "../../model/weights";
+import type { StackOutputs } from "../../model/outputs";
 import type { RolloutRecord } from "../rollout/record";
 import { weightsFor } from "../rollout/runner";
 import type { EnvironmentView, Report, ReportStatus, StepView } from "./model";

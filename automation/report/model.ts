@@ -2,7 +2,7 @@
  * One report model for every command; renderers turn it into terminal text or JSON. The JSON
  * keys are a public contract (snake_case, as CI systems and dashboards read them).
  */
-import type { Slot, Weights } from "../../components/traffic/weights";
+import type { Slot, Weights } from "../../model/weights";
 import type { Measurement, Phase } from "../analysis/types";
 import type { PolicyReport } from "../policy/run";
 import type { DeliveryMetrics } from "../releases/metrics";

@@ -1,5 +1,5 @@
 /** Reads the driver's status for a stack from its backend: the latest rollout record, against the stack file's release. */
-import type { DriverStatus } from "../../stacks/driver-status";
+import type { DriverStatus } from "../../model/driver-status";
 import type { DocumentStore } from "../store/document-store";
 import { readStackConfigValues } from "../stack-file";
 import { driverStatusOf, releaseIntentOf } from "./driver-status";

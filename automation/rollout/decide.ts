@@ -2,9 +2,9 @@
  * What a deploy must do, from what runs (the stack's outputs) and what the config asks for.
  * Pure, so every case is table-tested.
  */
-import { otherSlot, type Slot, type Weights } from "../../components/traffic/weights";
-import type { StackConfig } from "../../stacks/config";
-import type { ConfigProblem } from "../errors";
+import { otherSlot, type Slot, type Weights } from "../../model/weights";
+import type { StackConfig } from "../../model/config/stack";
+import type { ConfigProblem } from "../../model/errors";
 
 export interface Running {
   readonly weights: Weights;

@@ -2,7 +2,7 @@
  * The driver's status for an engine run, derived from the stack's latest rollout record (which
  * lives in the backend) and the release the stack file asks for. Pure: every case is
  * table-tested. The status is what the driver adds to the file's intent; see
- * stacks/driver-status.ts for how the program applies it.
+ * model/driver-status.ts for how the program applies it.
  *
  * - A rollout in progress (running or paused) applies its own release and weights, whatever a
  *   checkout's file says meanwhile: two machines sharing the backend apply the same rollout.
@@ -11,7 +11,7 @@
  *   prior release in service; a rollback keeps the release it restored. Once people change the
  *   file's release, the file alone is the intent again.
  */
-import type { DriverStatus } from "../../stacks/driver-status";
+import type { DriverStatus } from "../../model/driver-status";
 import type { RolloutRecord } from "./record";
 
 /** The release the stack file asks for: its `switchyard:slots` and `switchyard:active`, as written. */

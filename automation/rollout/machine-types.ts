@@ -3,9 +3,9 @@
  * did, time passing, what it read from the store) and what it asks the loop to do (effects).
  * The machine itself (machine.ts) is pure; everything it needs to know arrives in an event.
  */
-import type { Slot, Weights } from "../../components/traffic/weights";
+import type { Slot, Weights } from "../../model/weights";
 import type { AnalysisRun } from "../analysis/types";
-import type { PlanStep } from "./plan";
+import type { PlanStep } from "../../model/config/plan";
 import type { ControlAction, Owner, RolloutRecord } from "./record";
 
 export type RolloutOutcome = "succeeded" | "rolled-back" | "paused";

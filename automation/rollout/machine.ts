@@ -3,7 +3,7 @@
  * I/O, no clock, no randomness: the loop (runner.ts) performs the effects and feeds their results
  * back. The record is the whole state, so a driver restarted on any machine goes on from it.
  */
-import { allOn, type Slot, type Weights } from "../../components/traffic/weights";
+import { allOn, type Slot, type Weights } from "../../model/weights";
 import type { AnalysisRun } from "../analysis/types";
 import type { DriverId, Effect, MachineEvent, Transition } from "./machine-types";
 import { mergeStored, sameDriver } from "./merge";

@@ -3,8 +3,8 @@
  * --step-weight 20 --bake 10s`). They are merged over `switchyard:rollout` and validated by the
  * same schema; an error names the flag.
  */
-import { ConfigError } from "../errors";
-import { rolloutSchema, type RolloutConfig } from "./schema";
+import { ConfigError } from "../../model/errors";
+import { rolloutSchema, type RolloutConfig } from "../../model/config/rollout";
 
 export interface RolloutFlags {
   readonly strategy?: string;

@@ -5,9 +5,9 @@
  */
 import { pidRunning } from "../pid";
 import { hostname } from "node:os";
-import type { Slot, Weights } from "../../components/traffic/weights";
+import type { Slot, Weights } from "../../model/weights";
 import type { AnalysisRun } from "../analysis/types";
-import type { PlanStep, StrategyName } from "./plan";
+import type { PlanStep, StrategyName } from "../../model/config/plan";
 
 export type RolloutStatus = "running" | "paused" | "succeeded" | "rolled-back" | "failed";
 export type StepPhase = "pending" | "shifting" | "baking" | "analysing" | "done";

@@ -4,14 +4,14 @@
  * timers. Every decision is the machine's; this file only does what it is told.
  */
 import { hostname } from "node:os";
-import { LeaseLostError } from "../errors";
+import { LeaseLostError } from "../../model/errors";
 import type { AnalysisRun } from "../analysis/types";
 import { RevisionConflictError, type DocumentStore, type StoredDocument } from "../store/document-store";
 import type { TrafficRouter } from "../routers/types";
-import type { Slot, Weights } from "../../components/traffic/weights";
+import type { Slot, Weights } from "../../model/weights";
 import { HEARTBEAT_EVERY_MS, InvalidTransitionError, next } from "./machine";
 import type { DriverId, Effect, MachineEvent, RolloutEvent, RolloutOutcome, Transition } from "./machine-types";
-import type { PlanStep } from "./plan";
+import type { PlanStep } from "../../model/config/plan";
 import { ROLLOUT_KEY, type RolloutRecord } from "./record";
 
 export type { RolloutEvent, RolloutOutcome } from "./machine-types";

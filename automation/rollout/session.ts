@@ -4,14 +4,15 @@
  * (resume, promote, abort) and deploy share it.
  */
 import { hostname } from "node:os";
-import { allOn, type Slot } from "../../components/traffic/weights";
-import type { StackConfig } from "../../stacks/config";
-import type { DriverStatus } from "../../stacks/driver-status";
+import { allOn } from "../../model/weights";
+import type { StackOutputs } from "../../model/outputs";
+import type { StackConfig } from "../../model/config/stack";
+import type { DriverStatus } from "../../model/driver-status";
 import { switchyardProgram } from "../../stacks/program";
 import { runAnalysis } from "../analysis/run";
 import type { AnalysisContext } from "../analysis/types";
 import type { CommandContext } from "../commands/context";
-import { loadStackConfig } from "../config";
+import { loadStackConfig } from "../../stacks/load-config";
 import { decryptOnce } from "../secrets/decrypt";
 import { readStackOutputs } from "../report/outputs";
 import { EngineTrafficRouter } from "../routers/engine-router";
@@ -20,7 +21,7 @@ import { applyRolloutFlags, hasRolloutFlags } from "./overrides";
 import { openDocumentStore } from "../store/open-store";
 import type { DocumentStore } from "../store/document-store";
 import { engineBackendUrl, openStack, PROJECT_NAME, type OpenedStack } from "../workspace";
-import type { PlanStep } from "./plan";
+import type { PlanStep } from "../../model/config/plan";
 import { RolloutRunner, type RolloutEvent } from "./runner";
 import { ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "./record";
 import type { StoredDocument } from "../store/document-store";
@@ -30,15 +31,6 @@ import { inventoryOf, saveInventory } from "../drift/inventory";
 import { completeLedger, finishedOf, recordDeploy } from "../releases/releases";
 import { completePendingDeploy } from "../releases/pending-deploy";
 import { withStaleLockRemoved } from "../recovery/recover";
-
-export interface StackOutputs {
-  readonly target?: string;
-  readonly endpoint?: string;
-  readonly weights?: { blue: number; green: number };
-  readonly slots?: Record<Slot, { version?: string; endpoint?: string }>;
-  readonly trafficSocket?: string;
-  readonly trafficBackend?: string;
-}
 
 export interface RolloutSession {
   readonly ctx: CommandContext;

@@ -1,21 +1,14 @@
 /**
- * Read-back of live weights from a target's data plane, by the stack outputs that name it.
- * Only the local target (HAProxy's runtime API) can be read here; cloud read-back needs cloud
- * credentials and returns undefined (not verified) rather than pretending.
+ * Read-back of live weights from a target's data plane, by the stack outputs that name it: the
+ * stack's traffic mechanism reads it (components/traffic/mechanisms). Only the local HAProxy can
+ * be read from here; a cloud's mechanism answers undefined (not verified) rather than pretending,
+ * and so does a stack that does not say which mechanism it uses (deployed by an older version).
  */
-import { readServers } from "../../components/local/runtime-api";
-import type { Weights } from "../../components/traffic/weights";
+import { trafficMechanism } from "../../components/traffic/mechanisms";
+import type { StackOutputs } from "../../model/outputs";
+import type { Weights } from "../../model/weights";
 
-export interface DataPlaneOutputs {
-  readonly target?: string;
-  readonly trafficSocket?: string;
-  readonly trafficBackend?: string;
-}
-
-export async function readLiveWeights(outputs: DataPlaneOutputs): Promise<Weights | undefined> {
-  if (outputs.target !== "local" || !outputs.trafficSocket || !outputs.trafficBackend) return undefined;
-  const servers = await readServers(outputs.trafficSocket, outputs.trafficBackend, ["blue", "green"]);
-  // A server in maintenance takes no traffic whatever its weight says.
-  const effective = (slot: "blue" | "green") => (servers[slot]!.adminState === "maint" ? 0 : servers[slot]!.weight);
-  return { blue: effective("blue"), green: effective("green") };
+export async function readLiveWeights(outputs: StackOutputs): Promise<Weights | undefined> {
+  if (!outputs.trafficMechanism) return undefined;
+  return trafficMechanism(outputs.trafficMechanism).readBack(outputs);
 }

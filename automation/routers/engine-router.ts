@@ -4,10 +4,10 @@
  * Pulumi owns. The update runs through the CLI alone (direct-engine.ts): the data-plane read-back
  * is the step's check, so the Automation API's output and history reads after it are not needed.
  */
-import type { Weights } from "../../components/traffic/weights";
-import { SwitchyardError } from "../errors";
+import type { Weights } from "../../model/weights";
+import { SwitchyardError } from "../../model/errors";
 import { readStackOutputs } from "../report/outputs";
-import type { StackOutputs } from "../rollout/session";
+import type { StackOutputs } from "../../model/outputs";
 import { withStaleLockRemoved } from "../recovery/recover";
 import type { OpenedStack } from "../workspace";
 import { readLiveWeights } from "./data-plane";
@@ -50,11 +50,11 @@ export class EngineTrafficRouter implements TrafficRouter {
   ) {}
 
   private async outputs() {
-    return (await readStackOutputs(this.opened)) as StackOutputs & { trafficUrns?: string[] };
+    return (await readStackOutputs(this.opened)) as StackOutputs;
   }
 
   /** Outputs naming the traffic resources and the data plane; they do not change during a rollout. */
-  private trafficOutputs?: Promise<StackOutputs & { trafficUrns?: string[] }>;
+  private trafficOutputs?: Promise<StackOutputs>;
 
   async setWeights(weights: Weights): Promise<boolean | undefined> {
     this.trafficOutputs ??= this.outputs();
@@ -75,9 +75,5 @@ export class EngineTrafficRouter implements TrafficRouter {
     if (!live) return undefined;
     if (live.blue !== weights.blue || live.green !== weights.green) throw new WeightVerificationError(this.opened.stackName, weights, live);
     return true;
-  }
-
-  async getWeights(): Promise<Weights | undefined> {
-    return (await this.outputs()).weights;
   }
 }

@@ -1,4 +1,4 @@
-import type { Weights } from "../../components/traffic/weights";
+import type { Weights } from "../../model/weights";
 
 /** Moves traffic between the slots. Flagger's router, Pulumi-shaped: weights go through the engine. */
 export interface TrafficRouter {
@@ -8,6 +8,4 @@ export interface TrafficRouter {
    * Resolves whether the data plane was read back and agrees (undefined: the target cannot tell).
    */
   setWeights(weights: Weights): Promise<boolean | undefined>;
-  /** Weights as the stack's state records them (its outputs). */
-  getWeights(): Promise<Weights | undefined>;
 }

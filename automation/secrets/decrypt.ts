@@ -3,11 +3,11 @@
  * `pulumi config --show-secrets --json` (the engine knows the stack's secrets provider and
  * passphrase). Its output never leaves this module; each plaintext is handed over inside a Secret.
  */
-import { SecretsError } from "../errors";
+import { SecretsError } from "../../model/errors";
 import type { OpenedStack } from "../workspace";
-import { NAMESPACE } from "../../stacks/config";
-import { valueAtSegments } from "./path";
-import { mapSecrets, secretsIn } from "./secret";
+import { NAMESPACE } from "../../model/config/stack";
+import { valueAtSegments } from "../../model/secrets/path";
+import { mapSecrets, secretsIn } from "../../model/secrets/secret";
 
 interface ConfigEntry {
   readonly value?: string;

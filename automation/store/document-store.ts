@@ -3,7 +3,7 @@
  * every machine with access to the backend sees the same thing. Writes are compare-and-swap on a
  * revision number: two drivers can never both believe they wrote last.
  */
-import { SwitchyardError } from "../errors";
+import { SwitchyardError } from "../../model/errors";
 
 export interface StoredDocument<T> {
   readonly value: T;

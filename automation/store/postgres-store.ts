@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Pool, type PoolConfig } from "pg";
-import { ConfigError, SwitchyardError } from "../errors";
+import { ConfigError, SwitchyardError } from "../../model/errors";
 import { RevisionConflictError, type DocumentStore, type StoredDocument } from "./document-store";
 
 export const DOCUMENTS_TABLE = "switchyard_documents";

@@ -17,7 +17,7 @@ import {
   type S3ClientConfig,
   type ServerSideEncryption,
 } from "@aws-sdk/client-s3";
-import { ConfigError, SwitchyardError } from "../errors";
+import { ConfigError, SwitchyardError } from "../../model/errors";
 import { CorruptDocumentError, parseDocument, RevisionConflictError, type DocumentStore, type StoredDocument } from "./document-store";
 
 /** Where the documents live and how to reach the bucket, read from a backend URL. */

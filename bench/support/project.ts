@@ -7,7 +7,7 @@ import { existsSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { openStack, PROJECT_NAME, type OpenedStack, type ProgramScopes } from "../../automation/workspace";
-import type { StackConfigInput } from "../../stacks/config";
+import type { StackConfigInput } from "../../model/config/stack";
 import { createTestProject } from "../../test/support/project";
 import { benchProgram } from "./program";
 

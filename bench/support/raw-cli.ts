@@ -8,7 +8,8 @@
 import * as path from "node:path";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { runDirect } from "../../automation/direct-engine";
-import { engineEnvironment, readToolchain, resolvePassphrase } from "../../automation/workspace";
+import { engineEnvironment, resolvePassphrase } from "../../automation/workspace";
+import { readToolchain } from "../../model/toolchain";
 import type { BenchProject } from "./project";
 
 export interface RawUpResult {

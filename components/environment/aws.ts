@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../errors";
 import { AlbTrafficSplit, type AlbStickiness } from "../traffic/aws-alb";
 import { checkedWeights } from "../traffic/checked-weights";
-import { SLOTS, type Slot, type Weights } from "../traffic/weights";
+import type { MechanismKind } from "../../model/mechanism";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
 import {
   assertHealthCheck,
   assertScaleDown,
@@ -76,6 +77,8 @@ export class AwsBlueGreenEnvironment extends pulumi.ComponentResource {
   readonly split: AlbTrafficSplit;
   /** URNs of the resources a weight step updates (the driver's `--target` list). */
   readonly trafficUrns: pulumi.Output<string[]>;
+  /** The kind of traffic split this environment built. */
+  readonly mechanism: MechanismKind;
 
   constructor(name: string, args: AwsBlueGreenEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
@@ -183,6 +186,7 @@ export class AwsBlueGreenEnvironment extends pulumi.ComponentResource {
     this.weights = this.split.weights;
     this.endpoint = this.split.endpoint;
     this.trafficUrns = pulumi.all([this.split.listener.urn]);
+    this.mechanism = "aws-alb";
     this.registerOutputs({ endpoint: this.endpoint, weights: this.weights, versions: this.versions, capacities: this.capacities, trafficUrns: this.trafficUrns });
   }
 }

@@ -11,7 +11,8 @@ import { ComponentArgsError } from "../errors";
 import { FrontDoorSplit } from "../traffic/azure-front-door";
 import { TrafficManagerSplit } from "../traffic/azure-traffic-manager";
 import { checkedWeights } from "../traffic/checked-weights";
-import { SLOTS, type Slot, type Weights } from "../traffic/weights";
+import type { MechanismKind } from "../../model/mechanism";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
 import { assertHealthCheck, assertScaleDown, assertSlots, slotCapacities, type HealthCheckSpec, type ScaleDownIdleSlot, type SlotSpec } from "./slots";
 
 const TYPE = "switchyard:environment:AzureBlueGreenEnvironment";
@@ -59,6 +60,8 @@ export class AzureBlueGreenEnvironment extends pulumi.ComponentResource {
   readonly capacities: Readonly<Record<Slot, pulumi.Output<number>>>;
   readonly slotEndpoints: Readonly<Record<Slot, pulumi.Output<string>>>;
   readonly trafficUrns: pulumi.Output<string[]>;
+  /** The kind of traffic split this environment built. */
+  readonly mechanism: MechanismKind;
 
   constructor(name: string, args: AzureBlueGreenEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
@@ -105,6 +108,7 @@ export class AzureBlueGreenEnvironment extends pulumi.ComponentResource {
       this.weights = split.weights;
       this.endpoint = split.endpoint;
       this.trafficUrns = pulumi.all([split.origins.blue.urn, split.origins.green.urn]);
+      this.mechanism = "azure-front-door";
     } else {
       const split = new TrafficManagerSplit(
         `${name}-traffic`,
@@ -114,6 +118,7 @@ export class AzureBlueGreenEnvironment extends pulumi.ComponentResource {
       this.weights = split.weights;
       this.endpoint = split.endpoint;
       this.trafficUrns = pulumi.all([split.profile.urn]);
+      this.mechanism = "azure-traffic-manager";
     }
     this.versions = versions as Record<Slot, pulumi.Output<string>>;
     this.slotEndpoints = { blue: targets.blue.apply((h) => `https://${h}`), green: targets.green.apply((h) => `https://${h}`) };

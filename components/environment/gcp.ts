@@ -9,7 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../errors";
 import { checkedWeights } from "../traffic/checked-weights";
 import { UrlMapTrafficSplit } from "../traffic/gcp-url-map";
-import { SLOTS, type Slot, type Weights } from "../traffic/weights";
+import type { MechanismKind } from "../../model/mechanism";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
 import { assertHealthCheck, assertScaleDown, assertSlots, HEALTH_DEFAULTS, slotCapacities, type HealthCheckSpec, type ScaleDownIdleSlot, type SlotSpec } from "./slots";
 
 const TYPE = "switchyard:environment:GcpBlueGreenEnvironment";
@@ -55,6 +56,8 @@ export class GcpBlueGreenEnvironment extends pulumi.ComponentResource {
   readonly slotEndpoints: Readonly<Record<Slot, pulumi.Output<string>>>;
   readonly split: UrlMapTrafficSplit;
   readonly trafficUrns: pulumi.Output<string[]>;
+  /** The kind of traffic split this environment built. */
+  readonly mechanism: MechanismKind;
 
   constructor(name: string, args: GcpBlueGreenEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
@@ -123,6 +126,7 @@ export class GcpBlueGreenEnvironment extends pulumi.ComponentResource {
     this.weights = this.split.weights;
     this.endpoint = this.split.endpoint;
     this.trafficUrns = pulumi.all([this.split.urlMap.urn]);
+    this.mechanism = "gcp-url-map";
     this.registerOutputs({ endpoint: this.endpoint, weights: this.weights, versions: this.versions, capacities: this.capacities, trafficUrns: this.trafficUrns });
   }
 }

@@ -8,7 +8,8 @@ import { ComponentArgsError } from "../errors";
 import { checkedWeights } from "../traffic/checked-weights";
 import { HttpRouteSplit, type GatewayRef } from "../traffic/k8s-http-route";
 import { ServiceSwitch, toServiceSelectorSlot } from "../traffic/k8s-service-switch";
-import { SLOTS, type Slot, type Weights } from "../traffic/weights";
+import type { MechanismKind } from "../../model/mechanism";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
 import { assertHealthCheck, assertScaleDown, assertSlots, HEALTH_DEFAULTS, slotCapacities, type HealthCheckSpec, type ScaleDownIdleSlot, type SlotSpec } from "./slots";
 
 const TYPE = "switchyard:environment:KubernetesBlueGreenEnvironment";
@@ -52,6 +53,8 @@ export class KubernetesBlueGreenEnvironment extends pulumi.ComponentResource {
   readonly capacities: Readonly<Record<Slot, pulumi.Output<number>>>;
   readonly slotEndpoints: Readonly<Record<Slot, pulumi.Output<string>>>;
   readonly trafficUrns: pulumi.Output<string[]>;
+  /** The kind of traffic split this environment built. */
+  readonly mechanism: MechanismKind;
 
   constructor(name: string, args: KubernetesBlueGreenEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
@@ -121,6 +124,7 @@ export class KubernetesBlueGreenEnvironment extends pulumi.ComponentResource {
       this.weights = split.weights;
       this.endpoint = split.endpoint;
       this.trafficUrns = pulumi.all([split.route.urn]);
+      this.mechanism = "k8s-http-route";
     } else {
       const split = new ServiceSwitch(
         `${name}-traffic`,
@@ -131,6 +135,7 @@ export class KubernetesBlueGreenEnvironment extends pulumi.ComponentResource {
       this.weights = split.weights;
       this.endpoint = split.endpoint;
       this.trafficUrns = pulumi.all([split.service.urn]);
+      this.mechanism = "k8s-service-switch";
     }
     this.versions = versions as Record<Slot, pulumi.Output<string>>;
     this.slotEndpoints = {

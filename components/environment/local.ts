@@ -3,7 +3,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkload } from "../local/resources";
 import { HaproxyTrafficSplit } from "../traffic/haproxy-split";
-import { SLOTS, type Slot, type Weights } from "../traffic/weights";
+import type { MechanismKind } from "../../model/mechanism";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
 
 export interface LocalSlotArgs {
   readonly version: string;
@@ -39,6 +40,7 @@ export class LocalBlueGreenEnvironment extends pulumi.ComponentResource {
   readonly slotEndpoints: Record<Slot, pulumi.Output<string>>;
   readonly versions: Record<Slot, pulumi.Output<string>>;
   readonly split: HaproxyTrafficSplit;
+  readonly mechanism: MechanismKind = "local-haproxy";
 
   constructor(name: string, args: LocalBlueGreenEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("switchyard:environment:LocalBlueGreenEnvironment", name, {}, opts);

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../errors";
-import { SLOTS, type Slot, type Weights } from "../traffic/weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
 
 export interface HealthCheckSpec {
   /** HTTP path that answers 2xx when the slot can take traffic. */

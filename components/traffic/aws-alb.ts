@@ -3,14 +3,16 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../errors";
 import { checkedWeights } from "./checked-weights";
-import { assertValidWeights, SLOTS, type Slot, type Weights } from "./weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
+import { assertValidWeights } from "./checked-weights";
+import { awsAlb } from "./mechanisms/aws-alb";
 
 const TYPE = "switchyard:traffic:AlbTrafficSplit";
 
-/** ALB forward weights are relative integers 0..999: a percentage maps onto itself. */
+/** The listener's forward weights (mechanisms/aws-alb.ts). */
 export function toAlbWeights(w: Weights): Record<Slot, number> {
   assertValidWeights(TYPE, "weights", w);
-  return { blue: w.blue, green: w.green };
+  return awsAlb.toNative(w);
 }
 
 export interface AlbStickiness {

@@ -3,17 +3,16 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../errors";
 import { checkedWeights } from "./checked-weights";
-import { assertValidWeights, SLOTS, type Slot, type Weights } from "./weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
+import { assertValidWeights } from "./checked-weights";
+import { awsRoute53 } from "./mechanisms/aws-route53";
 
 const TYPE = "switchyard:traffic:Route53WeightedSplit";
 
-/**
- * Route 53 weights are relative integers 0..255, so a percentage maps onto itself. The all-zero
- * case (which Route 53 treats as "equal") cannot occur: the common weights sum to 100.
- */
+/** The records' weights (mechanisms/aws-route53.ts). */
 export function toRoute53Weights(w: Weights): Record<Slot, number> {
   assertValidWeights(TYPE, "weights", w);
-  return { blue: w.blue, green: w.green };
+  return awsRoute53.toNative(w);
 }
 
 /** Either an alias to a load balancer (A record) or a host name (CNAME). Both slots use the same kind. */

@@ -8,20 +8,16 @@ import * as pulumi from "@pulumi/pulumi";
 import type { HealthCheckSpec } from "../environment/slots";
 import { assertHealthCheck } from "../environment/slots";
 import { checkedWeights } from "./checked-weights";
-import { assertValidWeights, type Slot, type Weights } from "./weights";
+import { type Slot, type Weights } from "../../model/weights";
+import { assertValidWeights } from "./checked-weights";
+import { azureFrontDoor, type FrontDoorOriginState } from "./mechanisms/azure-front-door";
 
 const TYPE = "switchyard:traffic:FrontDoorSplit";
 
-export interface FrontDoorOriginState {
-  readonly weight: number;
-  readonly enabledState: "Enabled" | "Disabled";
-}
-
-/** Front Door origin weights are 1..1000 with no zero: a 0 % slot is a disabled origin of weight 1. */
+/** The origins' weights and states (mechanisms/azure-front-door.ts: no zero, a 0 % slot is disabled). */
 export function toFrontDoorOrigins(w: Weights): Record<Slot, FrontDoorOriginState> {
   assertValidWeights(TYPE, "weights", w);
-  const one = (pct: number): FrontDoorOriginState => (pct === 0 ? { weight: 1, enabledState: "Disabled" } : { weight: pct, enabledState: "Enabled" });
-  return { blue: one(w.blue), green: one(w.green) };
+  return azureFrontDoor.toNative(w);
 }
 
 export interface FrontDoorSplitArgs {

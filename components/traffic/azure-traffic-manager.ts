@@ -9,24 +9,17 @@ import { ComponentArgsError } from "../errors";
 import type { HealthCheckSpec } from "../environment/slots";
 import { assertHealthCheck } from "../environment/slots";
 import { checkedWeights } from "./checked-weights";
-import { assertValidWeights, SLOTS, type Slot, type Weights } from "./weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
+import { assertValidWeights } from "./checked-weights";
+import { azureTrafficManager, type TrafficManagerEndpointState } from "./mechanisms/azure-traffic-manager";
 
 const TYPE = "switchyard:traffic:TrafficManagerSplit";
 const EXTERNAL = "Microsoft.Network/trafficManagerProfiles/externalEndpoints";
 
-export interface TrafficManagerEndpointState {
-  readonly weight: number;
-  readonly endpointStatus: "Enabled" | "Disabled";
-}
-
-/**
- * Traffic Manager weights are 1..1000 with no zero: a 0 % slot is *disabled* and keeps weight 1,
- * so that re-enabling it is again a change of two fields only.
- */
+/** The endpoints' weights and states (mechanisms/azure-traffic-manager.ts: no zero, a 0 % slot is disabled). */
 export function toTrafficManagerEndpoints(w: Weights): Record<Slot, TrafficManagerEndpointState> {
   assertValidWeights(TYPE, "weights", w);
-  const one = (pct: number): TrafficManagerEndpointState => (pct === 0 ? { weight: 1, endpointStatus: "Disabled" } : { weight: pct, endpointStatus: "Enabled" });
-  return { blue: one(w.blue), green: one(w.green) };
+  return azureTrafficManager.toNative(w);
 }
 
 /** Inverse of the mapping, for reading the profile's state back into common weights. */

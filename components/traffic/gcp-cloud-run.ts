@@ -11,7 +11,9 @@ import { ComponentArgsError } from "../errors";
 import type { HealthCheckSpec } from "../environment/slots";
 import { assertHealthCheck } from "../environment/slots";
 import { checkedWeights } from "./checked-weights";
-import { assertValidWeights, SLOTS, type Slot, type Weights } from "./weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
+import { assertValidWeights } from "./checked-weights";
+import { gcpCloudRun } from "./mechanisms/gcp-cloud-run";
 
 const TYPE = "switchyard:traffic:CloudRunTrafficSplit";
 
@@ -28,7 +30,8 @@ export interface CloudRunTrafficEntry {
  */
 export function toCloudRunTraffic(w: Weights, revisions: Readonly<Record<Slot, string>>): CloudRunTrafficEntry[] {
   assertValidWeights(TYPE, "weights", w);
-  return SLOTS.map((slot) => ({ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: revisions[slot], percent: w[slot], tag: slot }));
+  const percent = gcpCloudRun.toNative(w);
+  return SLOTS.map((slot) => ({ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: revisions[slot], percent: percent[slot], tag: slot }));
 }
 
 /** Revision names must be DNS labels; the version becomes a lowercase, dash-only suffix. */

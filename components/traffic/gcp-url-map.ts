@@ -6,14 +6,16 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { checkedWeights } from "./checked-weights";
-import { assertValidWeights, SLOTS, type Slot, type Weights } from "./weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
+import { assertValidWeights } from "./checked-weights";
+import { gcpUrlMap } from "./mechanisms/gcp-url-map";
 
 const TYPE = "switchyard:traffic:UrlMapTrafficSplit";
 
-/** URL map weights are integers 0..1000 (at least one non-zero): a percentage maps onto itself. */
+/** The URL map's backend weights (mechanisms/gcp-url-map.ts). */
 export function toUrlMapWeights(w: Weights): Record<Slot, number> {
   assertValidWeights(TYPE, "weights", w);
-  return { blue: w.blue, green: w.green };
+  return gcpUrlMap.toNative(w);
 }
 
 export interface UrlMapTrafficSplitArgs {

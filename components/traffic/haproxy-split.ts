@@ -2,7 +2,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { backendName } from "../local/haproxy-config";
 import { HaproxyInstance, HaproxyWeights } from "../local/resources";
-import { assertValidWeights, SLOTS, type Slot, type Weights } from "./weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
+import { assertValidWeights } from "./checked-weights";
+import { localHaproxy } from "./mechanisms/local-haproxy";
 
 export interface SlotBackend {
   readonly address: string;
@@ -54,7 +56,7 @@ export class HaproxyTrafficSplit extends pulumi.ComponentResource {
     );
     const weights = pulumi.output(args.weights).apply((w) => {
       assertValidWeights(TYPE, "weights", w);
-      return { blue: w.blue, green: w.green };
+      return localHaproxy.toNative(w);
     });
     const applied = new HaproxyWeights(
       `${name}-weights`,

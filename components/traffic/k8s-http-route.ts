@@ -2,7 +2,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { checkedWeights } from "./checked-weights";
-import { assertValidWeights, SLOTS, type Slot, type Weights } from "./weights";
+import { SLOTS, type Slot, type Weights } from "../../model/weights";
+import { assertValidWeights } from "./checked-weights";
+import { k8sHttpRoute } from "./mechanisms/k8s-http-route";
 
 const TYPE = "switchyard:traffic:HttpRouteSplit";
 
@@ -12,10 +14,11 @@ export interface HttpRouteBackendRef {
   readonly weight: number;
 }
 
-/** Gateway API weights are relative int32 0..1,000,000: a percentage maps onto itself. */
+/** One weighted backendRef per slot (mechanisms/k8s-http-route.ts). */
 export function toHttpRouteBackendRefs(w: Weights, services: Readonly<Record<Slot, string>>, port: number): HttpRouteBackendRef[] {
   assertValidWeights(TYPE, "weights", w);
-  return SLOTS.map((slot) => ({ name: services[slot], port, weight: w[slot] }));
+  const native = k8sHttpRoute.toNative(w);
+  return SLOTS.map((slot) => ({ name: services[slot], port, weight: native[slot] }));
 }
 
 export interface GatewayRef {

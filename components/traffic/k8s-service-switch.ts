@@ -4,23 +4,17 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ComponentArgsError } from "../errors";
 import { checkedWeights } from "./checked-weights";
-import { assertValidWeights, type Slot, type Weights } from "./weights";
+import { type Slot, type Weights } from "../../model/weights";
+import { assertValidWeights } from "./checked-weights";
+import { k8sServiceSwitch } from "./mechanisms/k8s-service-switch";
 
 const TYPE = "switchyard:traffic:ServiceSwitch";
 
 /** The slot that takes all traffic; throws on any split in between. */
 export function toServiceSelectorSlot(w: Weights): Slot {
   assertValidWeights(TYPE, "weights", w);
-  if (w.blue === 100) return "blue";
-  if (w.green === 100) return "green";
-  throw new ComponentArgsError(
-    TYPE,
-    "weights",
-    `a Service selector switch is all-or-nothing, got blue ${w.blue} / green ${w.green}`,
-    "use 100/0 or 0/100, or add a Gateway (HTTPRoute split) for weighted steps",
-  );
+  return k8sServiceSwitch.toNative(w);
 }
 
 export interface ServiceSwitchArgs {

@@ -1,8 +1,18 @@
 /**
- * Where each traffic mechanism keeps its weights, and the range it accepts (CLOUDS.md §1).
+ * Where each traffic mechanism keeps its weights in a resource's inputs. The range each accepts
+ * is the mechanism's own declaration, the one its component maps onto, never restated here.
  * One function turns any recognised resource's inputs into weight sets that rules can judge
  * and compare without knowing the mechanism.
  */
+import { awsAlb } from "../../components/traffic/mechanisms/aws-alb";
+import { awsRoute53 } from "../../components/traffic/mechanisms/aws-route53";
+import { azureFrontDoor } from "../../components/traffic/mechanisms/azure-front-door";
+import { azureTrafficManager } from "../../components/traffic/mechanisms/azure-traffic-manager";
+import { gcpCloudRun } from "../../components/traffic/mechanisms/gcp-cloud-run";
+import { gcpUrlMap } from "../../components/traffic/mechanisms/gcp-url-map";
+import { k8sHttpRoute } from "../../components/traffic/mechanisms/k8s-http-route";
+import { localHaproxy } from "../../components/traffic/mechanisms/local-haproxy";
+import type { TrafficMechanism } from "../../model/mechanism";
 import { AWS, AZURE, GCP, isHttpRoute, isOneOf, LOCAL } from "./types";
 import { at, list, num, record, type Props } from "./values";
 
@@ -20,35 +30,17 @@ export interface WeightSet {
   readonly maxEntries?: number;
 }
 
-interface Mechanism {
-  readonly name: string;
-  readonly min: number;
-  readonly max: number;
-  readonly zeroAllowed?: boolean;
-  readonly sumTo?: number;
-  readonly maxEntries?: number;
-  /** Weight of an entry that declares none. */
-  readonly implicit?: number;
-}
-
-const HAPROXY: Mechanism = { name: "local HAProxy", min: 0, max: 100, sumTo: 100 };
-const ALB: Mechanism = { name: "AWS ALB forward", min: 0, max: 999, maxEntries: 5, implicit: 1 };
-const ROUTE53: Mechanism = { name: "Route 53 weighted record", min: 0, max: 255 };
-const URL_MAP: Mechanism = { name: "GCP URL map", min: 0, max: 1000 };
-const CLOUD_RUN: Mechanism = { name: "Cloud Run traffic", min: 0, max: 100, sumTo: 100 };
-const TRAFFIC_MANAGER: Mechanism = { name: "Azure Traffic Manager", min: 1, max: 1000, zeroAllowed: false };
-const FRONT_DOOR: Mechanism = { name: "Azure Front Door origin", min: 1, max: 1000, zeroAllowed: false };
-const GATEWAY_API: Mechanism = { name: "Gateway API HTTPRoute", min: 0, max: 1_000_000, implicit: 1 };
-
-function set(m: Mechanism, path: string, raw: readonly unknown[]): WeightSet {
-  const weights = raw.map((w) => num(w) ?? m.implicit ?? Number.NaN);
-  return { path, mechanism: m.name, weights, min: m.min, max: m.max, zeroAllowed: m.zeroAllowed ?? true, sumTo: m.sumTo, maxEntries: m.maxEntries };
+/** One weight set, judged against the limits its mechanism declares (components/traffic/mechanisms). */
+function set(m: TrafficMechanism, path: string, raw: readonly unknown[]): WeightSet {
+  const { min, max, zeroAllowed, sumTo, maxEntries, implicit } = m.limits;
+  const weights = raw.map((w) => num(w) ?? implicit ?? Number.NaN);
+  return { path, mechanism: m.label, weights, min, max, zeroAllowed, sumTo, maxEntries };
 }
 
 function albActions(actions: unknown, field: string): WeightSet[] {
   return list(actions).flatMap((action, i) => {
     const groups = list(at(action, "forward.targetGroups"));
-    return groups.length ? [set(ALB, `${field}[${i}].forward.targetGroups`, groups.map((g) => record(g).weight))] : [];
+    return groups.length ? [set(awsAlb, `${field}[${i}].forward.targetGroups`, groups.map((g) => record(g).weight))] : [];
   });
 }
 
@@ -56,7 +48,7 @@ function urlMapSets(props: Props): WeightSet[] {
   const out: WeightSet[] = [];
   const add = (path: string, action: unknown) => {
     const services = list(at(action, "weightedBackendServices"));
-    if (services.length) out.push(set(URL_MAP, `${path}.weightedBackendServices`, services.map((s) => record(s).weight)));
+    if (services.length) out.push(set(gcpUrlMap, `${path}.weightedBackendServices`, services.map((s) => record(s).weight)));
   };
   add("defaultRouteAction", props.defaultRouteAction);
   list(props.pathMatchers).forEach((matcher, i) => {
@@ -69,28 +61,28 @@ function urlMapSets(props: Props): WeightSet[] {
 
 /** Weight sets of a resource, or none when the type carries no traffic weights. */
 export function weightSets(type: string, props: Props): WeightSet[] {
-  if (type === LOCAL.weights) return [set(HAPROXY, "weights", Object.values(record(props.weights)))];
+  if (type === LOCAL.weights) return [set(localHaproxy, "weights", Object.values(record(props.weights)))];
   if (isOneOf(type, AWS.listener)) return albActions(props.defaultActions, "defaultActions");
   if (isOneOf(type, AWS.listenerRule)) return albActions(props.actions, "actions");
   if (type === AWS.record) {
     const policies = list(props.weightedRoutingPolicies);
-    return policies.length ? [set(ROUTE53, "weightedRoutingPolicies[0]", [record(policies[0]).weight])] : [];
+    return policies.length ? [set(awsRoute53, "weightedRoutingPolicies[0]", [record(policies[0]).weight])] : [];
   }
   if (isOneOf(type, GCP.urlMap)) return urlMapSets(props);
   if (type === GCP.cloudRun) {
     const traffics = list(props.traffics);
-    return traffics.length ? [set(CLOUD_RUN, "traffics", traffics.map((t) => record(t).percent ?? 0))] : [];
+    return traffics.length ? [set(gcpCloudRun, "traffics", traffics.map((t) => record(t).percent ?? 0))] : [];
   }
   if (type === AZURE.tmProfile) {
     const weighted = list(props.endpoints).filter((e) => record(e).weight !== undefined);
-    return weighted.length ? [set(TRAFFIC_MANAGER, "endpoints", weighted.map((e) => record(e).weight))] : [];
+    return weighted.length ? [set(azureTrafficManager, "endpoints", weighted.map((e) => record(e).weight))] : [];
   }
-  if (type === AZURE.tmEndpoint) return props.weight === undefined ? [] : [set(TRAFFIC_MANAGER, "weight", [props.weight])];
-  if (type === AZURE.afdOrigin) return props.weight === undefined ? [] : [set(FRONT_DOOR, "weight", [props.weight])];
+  if (type === AZURE.tmEndpoint) return props.weight === undefined ? [] : [set(azureTrafficManager, "weight", [props.weight])];
+  if (type === AZURE.afdOrigin) return props.weight === undefined ? [] : [set(azureFrontDoor, "weight", [props.weight])];
   if (isHttpRoute(type)) {
     return list(at(props, "spec.rules")).flatMap((rule, i) => {
       const refs = list(record(rule).backendRefs);
-      return refs.length > 1 ? [set(GATEWAY_API, `spec.rules[${i}].backendRefs`, refs.map((r) => record(r).weight))] : [];
+      return refs.length > 1 ? [set(k8sHttpRoute, `spec.rules[${i}].backendRefs`, refs.map((r) => record(r).weight))] : [];
     });
   }
   return [];

@@ -11,7 +11,8 @@ import { Route53Failover } from "../../components/dr/route53-failover";
 import { objectivesSchema } from "../../components/dr/schema";
 import { AwsBlueGreenEnvironment } from "../../components/environment/aws";
 import { capacitySchema, healthCheckSchema, imageSchema, scaleDownSchema } from "../../components/environment/schema";
-import type { CommonConfig, TargetDefinition, TargetOutputs } from "./types";
+import type { CommonConfig, TargetDefinition } from "./types";
+import type { TargetOutputs } from "../../model/outputs";
 
 const region = z.string({ message: "is required, e.g. us-east-1" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as us-east-1");
 const ids = (what: string) => z.array(z.string().min(1), { message: `must be a list of ${what}` }).min(1, `needs at least one ${what}`);
@@ -77,6 +78,7 @@ function build(common: CommonConfig, block: AwsBlock): TargetOutputs {
     weights: env.weights,
     slots: { blue: { version: env.versions.blue }, green: { version: env.versions.green } },
     trafficUrns: env.trafficUrns,
+    trafficMechanism: env.mechanism,
     capacities: env.capacities,
   };
   if (!block.dr) return outputs;

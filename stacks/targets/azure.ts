@@ -13,7 +13,8 @@ import { objectivesSchema } from "../../components/dr/schema";
 import { TrafficManagerFailover } from "../../components/dr/traffic-manager-failover";
 import { AZURE_TRAFFIC, AzureBlueGreenEnvironment } from "../../components/environment/azure";
 import { capacitySchema, healthCheckSchema, imageSchema, scaleDownSchema } from "../../components/environment/schema";
-import { environmentOutputs, type CommonConfig, type TargetDefinition, type TargetOutputs } from "./types";
+import { environmentOutputs, type CommonConfig, type TargetDefinition } from "./types";
+import { type TargetOutputs } from "../../model/outputs";
 
 const location = z.string({ message: "is required, e.g. westeurope" }).regex(/^[a-z]+[a-z0-9]*$/, "must be an Azure location name such as westeurope");
 

@@ -11,7 +11,8 @@ import { CloudSqlCrossRegionReplica } from "../../components/dr/gcp-sql-replica"
 import { objectivesSchema } from "../../components/dr/schema";
 import { GcpBlueGreenEnvironment } from "../../components/environment/gcp";
 import { capacitySchema, healthCheckSchema, imageSchema, scaleDownSchema } from "../../components/environment/schema";
-import { environmentOutputs, type CommonConfig, type TargetDefinition, type TargetOutputs } from "./types";
+import { environmentOutputs, type CommonConfig, type TargetDefinition } from "./types";
+import { type TargetOutputs } from "../../model/outputs";
 
 const region = z.string({ message: "is required, e.g. us-central1" }).regex(/^[a-z]+-[a-z]+\d$/, "must be a GCP region such as us-central1");
 

@@ -6,7 +6,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { z } from "zod";
 import { KubernetesBlueGreenEnvironment } from "../../components/environment/kubernetes";
 import { capacitySchema, healthCheckSchema, imageSchema, scaleDownSchema } from "../../components/environment/schema";
-import { environmentOutputs, type CommonConfig, type TargetDefinition, type TargetOutputs } from "./types";
+import { environmentOutputs, type CommonConfig, type TargetDefinition } from "./types";
+import { type TargetOutputs } from "../../model/outputs";
 
 const label = (what: string) => z.string({ message: `is required: the ${what}` }).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "must be a DNS label (lowercase letters, digits, '-')");
 

@@ -12,7 +12,8 @@ import { objectivesSchema } from "../../components/dr/schema";
 import { awsNetworkSchema, awsProvider, buildAwsEnvironment } from "./aws";
 import { buildGcpEnvironment, gcpProvider } from "./gcp";
 import { capacitySchema, healthCheckSchema, imageSchema } from "../../components/environment/schema";
-import type { CommonConfig, TargetDefinition, TargetOutputs } from "./types";
+import type { CommonConfig, TargetDefinition } from "./types";
+import type { TargetOutputs } from "../../model/outputs";
 
 export const multicloudSchema = z.strictObject({
   primary: z.strictObject({
@@ -68,6 +69,8 @@ function build(common: CommonConfig, block: MulticloudBlock): TargetOutputs {
     weights: primary.weights,
     slots: { blue: { version: primary.versions.blue }, green: { version: primary.versions.green } },
     trafficUrns: pulumi.all([primary.trafficUrns, standby.trafficUrns]).apply(([a, b]) => [...a, ...b]),
+    // The primary serves; the standby's split is reported under dr.
+    trafficMechanism: primary.mechanism,
     capacities: primary.capacities,
     dr: { failover: failover.failover, replication, standbyEndpoint: standby.endpoint, standbyWeights: standby.weights },
   };

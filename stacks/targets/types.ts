@@ -5,29 +5,28 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import type { Slot, Weights } from "../../components/traffic/weights";
+import type { MechanismKind } from "../../model/mechanism";
+import type { TargetOutputs } from "../../model/outputs";
+import type { Slot, Weights } from "../../model/weights";
+
+/** A slot as the stack config declares it; the knobs past `version` act on the local target only. */
+export interface SlotConfig {
+  readonly version: string;
+  readonly failureRate?: number;
+  readonly latencyMs?: number;
+}
 
 /** What every target reads, whatever the cloud: validated `switchyard:` keys shared by all. */
 export interface CommonConfig {
   readonly service: string;
   /** Artifact version per slot (image tag, AMI name, revision...). */
-  readonly slots: Readonly<Record<Slot, { readonly version: string }>>;
+  readonly slots: Readonly<Record<Slot, SlotConfig>>;
   readonly traffic: Weights;
-}
-
-/** Stack outputs every target returns; the driver and reports read these names. */
-export interface TargetOutputs {
-  /** Where clients and health checks reach the service. */
-  readonly endpoint: pulumi.Input<string>;
-  readonly weights: pulumi.Input<Weights>;
-  readonly slots: Readonly<Record<Slot, { readonly version: pulumi.Input<string>; readonly endpoint?: pulumi.Input<string> }>>;
   /**
-   * URNs of the resources that carry the weights (listener, records, route...). A traffic step
-   * is a targeted update of exactly these, so its cost does not grow with the stack.
+   * The idle slot the driver scaled down after a blue-green switch (its status, never the stack
+   * file's): the target runs nothing there, and no weight may point at it.
    */
-  readonly trafficUrns?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Anything else the target wants to expose (DR endpoints, replication status, ...). */
-  readonly [extra: string]: unknown;
+  readonly scaledDown?: Slot;
 }
 
 export interface TargetDefinition<Schema extends z.ZodType> {
@@ -45,6 +44,8 @@ export interface EnvironmentLike {
   readonly versions: Readonly<Record<Slot, pulumi.Input<string>>>;
   readonly slotEndpoints: Readonly<Record<Slot, pulumi.Input<string>>>;
   readonly trafficUrns: pulumi.Input<pulumi.Input<string>[]>;
+  /** The kind of traffic split the environment built. */
+  readonly mechanism: MechanismKind;
   readonly capacities: Readonly<Record<Slot, pulumi.Input<number>>>;
 }
 
@@ -58,6 +59,7 @@ export function environmentOutputs(env: EnvironmentLike) {
       green: { version: env.versions.green, endpoint: env.slotEndpoints.green },
     },
     trafficUrns: env.trafficUrns,
+    trafficMechanism: env.mechanism,
     capacities: env.capacities,
   };
 }

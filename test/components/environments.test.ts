@@ -9,7 +9,7 @@ import { AzureBlueGreenEnvironment } from "../../components/environment/azure";
 import { GcpBlueGreenEnvironment } from "../../components/environment/gcp";
 import { KubernetesBlueGreenEnvironment } from "../../components/environment/kubernetes";
 import { slotCapacity, type ScaleDownIdleSlot } from "../../components/environment/slots";
-import type { Weights } from "../../components/traffic/weights";
+import type { Weights } from "../../model/weights";
 import { byName, diffBuilds, one, ofType, promiseOf, recorded, resetRecorded, settle, unwrap, unknownOutput, useMocks } from "./mocks";
 
 const STEPS = [0, 5, 25, 50, 100];

@@ -12,7 +12,7 @@ import { FrontDoorSplit } from "../../components/traffic/azure-front-door";
 import { CloudRunTrafficSplit } from "../../components/traffic/gcp-cloud-run";
 import { HttpRouteSplit } from "../../components/traffic/k8s-http-route";
 import { ServiceSwitch } from "../../components/traffic/k8s-service-switch";
-import type { Weights } from "../../components/traffic/weights";
+import type { Weights } from "../../model/weights";
 import { ofType, promiseOf, settle, unwrap, unknownOutput, useMocks } from "./mocks";
 
 const hc = { path: "/healthz" };

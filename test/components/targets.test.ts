@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { weightsSchema } from "../../stacks/config";
+import { weightsSchema } from "../../model/config/stack";
+import { MECHANISM_KINDS, type MechanismKind } from "../../model/mechanism";
 import { awsTarget } from "../../stacks/targets/aws";
 import { azureTarget } from "../../stacks/targets/azure";
 import { gcpTarget } from "../../stacks/targets/gcp";
@@ -52,6 +53,7 @@ describe("stack targets", () => {
         assert.deepEqual(await promiseOf(out.weights as pulumi.Output<unknown>), common.traffic);
         assert.equal(typeof (await promiseOf(out.endpoint as pulumi.Output<string>)), "string");
         assert.equal(await promiseOf(out.slots.green.version as pulumi.Output<string>), common.slots.green.version);
+        assert.ok(MECHANISM_KINDS.includes(out.trafficMechanism as MechanismKind), `exports its traffic mechanism, got ${String(out.trafficMechanism)}`);
         const urns = await promiseOf(out.trafficUrns as pulumi.Output<string[]>);
         assert.ok(urns.length >= 1 && urns.every((u) => u.startsWith("urn:pulumi:")));
         if (name !== "kubernetes") {

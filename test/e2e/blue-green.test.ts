@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { httpGet } from "../../components/local/http-probe";
-import type { StackConfigInput } from "../../stacks/config";
+import type { StackConfigInput } from "../../model/config/stack";
 import { createTestProject, type TestProject } from "../support/project";
 import { startLoad } from "../support/load";
 

@@ -4,7 +4,7 @@
  * from second processes.
  */
 import assert from "node:assert/strict";
-import type { StackConfigInput } from "../../stacks/config";
+import type { StackConfigInput } from "../../model/config/stack";
 import type { RolloutRecord } from "../../automation/rollout/record";
 import { createTestProject, type TestProject } from "../support/project";
 

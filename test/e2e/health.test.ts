@@ -10,7 +10,7 @@ import { hostname, userInfo } from "node:os";
 import * as path from "node:path";
 import { runtimeCommand } from "../../components/local/runtime-api";
 import { getAnswer, probeEndpoint } from "../../automation/health/probes";
-import type { StackConfigInput } from "../../stacks/config";
+import type { StackConfigInput } from "../../model/config/stack";
 import type { RolloutRecord } from "../../automation/rollout/record";
 import { freePorts } from "../support/ports";
 import { createTestProject, type CliResult, type TestProject } from "../support/project";

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import type { StackConfigInput } from "../../stacks/config";
+import type { StackConfigInput } from "../../model/config/stack";
 import { isEngineCommand } from "../../automation/engine-processes";
 import { LEDGER_KEY, type LedgerEntry } from "../../automation/releases/ledger";
 import type { RolloutRecord } from "../../automation/rollout/record";

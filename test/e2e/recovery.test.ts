@@ -4,7 +4,7 @@
  * complete, traffic ends at 100% on a slot that state records, and no release is lost.
  */
 import assert from "node:assert/strict";
-import type { StackConfigInput } from "../../stacks/config";
+import type { StackConfigInput } from "../../model/config/stack";
 import { createTestProject, type TestProject } from "../support/project";
 import { waitForEngineUpdate, waitForLockFile } from "../support/engine-process";
 

@@ -3,7 +3,7 @@
  * the local target with real traffic.
  */
 import assert from "node:assert/strict";
-import type { StackConfigInput } from "../../stacks/config";
+import type { StackConfigInput } from "../../model/config/stack";
 import { createTestProject, type TestProject } from "../support/project";
 import { startLoad } from "../support/load";
 

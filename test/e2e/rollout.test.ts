@@ -3,7 +3,7 @@
  * a good release goes 0 → 100 with no failed request; a bad one is rolled back by analysis.
  */
 import assert from "node:assert/strict";
-import type { StackConfigInput } from "../../stacks/config";
+import type { StackConfigInput } from "../../model/config/stack";
 import { createTestProject, type TestProject } from "../support/project";
 import { startLoad } from "../support/load";
 

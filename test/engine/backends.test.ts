@@ -11,7 +11,7 @@ import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client }
 import { Client } from "pg";
 import type { RolloutRecord } from "../../automation/rollout/record";
 import { closePostgresPools, postgresConfigFromUrl } from "../../automation/store/postgres-store";
-import type { StackConfigInput } from "../../stacks/config";
+import type { StackConfigInput } from "../../model/config/stack";
 import { startMoto } from "../support/moto";
 import { startPostgres } from "../support/postgres";
 import { createTestProject, type CliResult, type TestProject } from "../support/project";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { markedEngineProcesses } from "../../automation/engine-processes";
 import { waitFor } from "../../components/local/processes";
 import { askCloud } from "../../automation/drift/detect";
-import { StackNotFoundError } from "../../automation/errors";
+import { StackNotFoundError } from "../../model/errors";
 import { readStackOutputs } from "../../automation/report/outputs";
 import { EngineTrafficRouter } from "../../automation/routers/engine-router";
 import { openStack, type OpenedStack } from "../../automation/workspace";

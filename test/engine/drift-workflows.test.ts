@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { setWeight } from "../../components/local/runtime-api";
-import { PROJECT_ROOT } from "../../automation/workspace";
+import { PROJECT_ROOT } from "../../model/toolchain";
 import { createTestProject, NODE, type TestProject } from "../support/project";
 
 const WORKFLOWS = [".github/workflows/drift.yml", ".github/workflows/pull-request.yml"];

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { drift, type DriftFlags, type DriftResult } from "../../automation/commands/drift";
 import type { CommandContext } from "../../automation/commands/context";
-import { ConfigError } from "../../automation/errors";
+import { ConfigError } from "../../model/errors";
 import type { DriftItem } from "../../automation/drift/model";
 import { ROLLOUT_KEY } from "../../automation/rollout/record";
 import { writeStackConfig } from "../support/edit-stack-file";

@@ -12,7 +12,8 @@ import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { ROLLOUT_KEY, type RolloutRecord } from "../../automation/rollout/record";
 import { openDocumentStore } from "../../automation/store/open-store";
-import { PROJECT_NAME, PROJECT_ROOT } from "../../automation/workspace";
+import { PROJECT_NAME } from "../../automation/workspace";
+import { PROJECT_ROOT } from "../../model/toolchain";
 import { createTestProject, startCli, type CliResult, type TestProject } from "../support/project";
 
 const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" } });

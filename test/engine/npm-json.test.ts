@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { PROJECT_ROOT } from "../../automation/workspace";
+import { PROJECT_ROOT } from "../../model/toolchain";
 import { createTestProject, type CliResult, type TestProject } from "../support/project";
 
 function npmRun(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {

@@ -8,7 +8,7 @@
  * Metric names checked against the exporter's output (HAProxy 2.6):
  * haproxy_backend_http_responses_total{proxy="be_blue",code="1xx"|"2xx"|...|"5xx"|"other"}.
  */
-import { readToolchain } from "../../automation/workspace";
+import { readToolchain } from "../../model/toolchain";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -17,7 +17,7 @@ import * as path from "node:path";
 import { httpGet } from "../../components/local/http-probe";
 import { createPrometheusProvider } from "../../automation/analysis/providers/prometheus";
 import { runAnalysis } from "../../automation/analysis/run";
-import { metricSchema } from "../../automation/analysis/schema";
+import { metricSchema } from "../../model/config/analysis";
 import type { AnalysisContext } from "../../automation/analysis/types";
 import { freePort, freePorts } from "../support/ports";
 import { startPrometheus, type PrometheusServer } from "../support/prometheus";

@@ -14,8 +14,8 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
-import { PROJECT_ROOT, readToolchain } from "../../automation/workspace";
-import type { StackConfigInput } from "../../stacks/config";
+import { PROJECT_ROOT, readToolchain } from "../../model/toolchain";
+import type { StackConfigInput } from "../../model/config/stack";
 import { createTestProject, NODE, type CliResult, type TestProject } from "../support/project";
 
 const SECRET = "sy-canary-secret-7f3a";

@@ -4,8 +4,8 @@
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { parseDocument } from "yaml";
-import { stackFilePath } from "../../automation/config";
-import { NAMESPACE } from "../../stacks/config";
+import { stackFilePath } from "../../stacks/load-config";
+import { NAMESPACE } from "../../model/config/stack";
 
 /** Sets (or, with `undefined`, removes) keys of the `switchyard:` namespace, e.g. `{ traffic: {...} }`. */
 export function writeStackConfig(workDir: string, stackName: string, values: Readonly<Record<string, unknown>>): void {

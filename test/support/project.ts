@@ -9,9 +9,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
-import type { StackConfigInput } from "../../stacks/config";
+import type { StackConfigInput } from "../../model/config/stack";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { openStack, PROJECT_NAME, PROJECT_ROOT, type OpenedStack, type ProgramScopes } from "../../automation/workspace";
+import { openStack, PROJECT_NAME, type OpenedStack, type ProgramScopes } from "../../automation/workspace";
+import { PROJECT_ROOT } from "../../model/toolchain";
 import { ROLLOUT_KEY, type RolloutRecord } from "../../automation/rollout/record";
 import { openDocumentStore } from "../../automation/store/open-store";
 import { switchyardProgram } from "../../stacks/program";

@@ -6,7 +6,7 @@
  */
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, type CloudWatchClientConfig } from "@aws-sdk/client-cloudwatch";
 import { judgeValue } from "../assess";
-import type { MetricSpecOf } from "../schema";
+import type { MetricSpecOf } from "../../../model/config/analysis";
 import type { AnalysisContext } from "../types";
 import { deadline, describeError, expandTemplate, measureSafely, type Outcome, type RunScopedProvider } from "./common";
 

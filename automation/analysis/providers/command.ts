@@ -6,9 +6,9 @@
  */
 import { spawn } from "node:child_process";
 import { judgeValue } from "../assess";
-import type { MetricSpecOf } from "../schema";
+import type { MetricSpecOf } from "../../../model/config/analysis";
 import type { AnalysisContext } from "../types";
-import { plainRecord } from "../../secrets/secret";
+import { plainRecord } from "../../../model/secrets/secret";
 import { contextPayload, describeError, measureSafely, type Outcome, type RunScopedProvider } from "./common";
 
 type Spec = MetricSpecOf<"command">;

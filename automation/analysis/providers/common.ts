@@ -2,11 +2,11 @@
  * What every metric provider shares: the never-throw wrapper, context templating, slot
  * resolution and error descriptions that name the cause without leaking secrets.
  */
-import type { Slot } from "../../../components/traffic/weights";
-import type { ProviderType, MetricSpecOf, SlotRef } from "../schema";
-import { TEMPLATE_VARIABLES } from "../schema";
+import type { Slot } from "../../../model/weights";
+import type { ProviderType, MetricSpecOf, SlotRef } from "../../../model/config/analysis";
+import { TEMPLATE_VARIABLES } from "../../../model/config/analysis";
 import type { AnalysisContext, Measurement, MetricProvider, Phase } from "../types";
-import { isSecret, REDACTED, type Secretable } from "../../secrets/secret";
+import { isSecret, REDACTED, type Secretable } from "../../../model/secrets/secret";
 
 /**
  * A provider as the run uses it: one instance per metric and run, so a provider that compares

@@ -6,7 +6,7 @@
  */
 import { serverStats, type ServerStat } from "../../../components/local/runtime-api";
 import { formatValue, judgeValue } from "../assess";
-import type { MetricSpecOf } from "../schema";
+import type { MetricSpecOf } from "../../../model/config/analysis";
 import type { AnalysisContext } from "../types";
 import { describeError, measureSafely, resolveSlot, type Outcome, type RunScopedProvider } from "./common";
 

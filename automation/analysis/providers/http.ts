@@ -3,9 +3,9 @@
  * is read) is the value and is compared with successCondition when there is one.
  */
 import { judgeValue, formatValue } from "../assess";
-import type { MetricSpecOf } from "../schema";
+import type { MetricSpecOf } from "../../../model/config/analysis";
 import type { AnalysisContext } from "../types";
-import { plain, plainRecord } from "../../secrets/secret";
+import { plain, plainRecord } from "../../../model/secrets/secret";
 import { deadline, describeError, measureSafely, shownUrl, type Outcome, type RunScopedProvider } from "./common";
 
 type Spec = MetricSpecOf<"http">;

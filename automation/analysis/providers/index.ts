@@ -2,8 +2,8 @@
  * The registry: provider type → a factory of fresh, run-scoped provider instances. An unknown
  * type throws: a metric that silently measured nothing would let a bad release through.
  */
-import { SwitchyardError } from "../../errors";
-import { PROVIDER_TYPES, type ProviderType } from "../schema";
+import { SwitchyardError } from "../../../model/errors";
+import { PROVIDER_TYPES, type ProviderType } from "../../../model/config/analysis";
 import { createCloudwatchProvider } from "./cloudwatch";
 import { createCommandProvider } from "./command";
 import type { RunScopedProvider } from "./common";

@@ -4,9 +4,9 @@
  * Error, because which one to judge would be a guess: aggregate them in the query.
  */
 import { judgeValue } from "../assess";
-import type { MetricSpecOf } from "../schema";
+import type { MetricSpecOf } from "../../../model/config/analysis";
 import type { AnalysisContext } from "../types";
-import { plain, plainRecord } from "../../secrets/secret";
+import { plain, plainRecord } from "../../../model/secrets/secret";
 import { deadline, describeError, expandTemplate, measureSafely, shownUrl, type Outcome, type RunScopedProvider } from "./common";
 
 type Spec = MetricSpecOf<"prometheus">;

@@ -4,9 +4,9 @@
  * and successCondition decides. Headers (often tokens) are sent, never shown.
  */
 import { judgeValue } from "../assess";
-import type { MetricSpecOf } from "../schema";
+import type { MetricSpecOf } from "../../../model/config/analysis";
 import type { AnalysisContext } from "../types";
-import { plain, plainRecord } from "../../secrets/secret";
+import { plain, plainRecord } from "../../../model/secrets/secret";
 import { contextPayload, deadline, describeError, measureSafely, shownUrl, valueAtPath, type Outcome, type RunScopedProvider } from "./common";
 
 type Spec = MetricSpecOf<"webhook">;

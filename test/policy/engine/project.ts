@@ -6,7 +6,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { openStack, PROJECT_ROOT, type OpenedStack } from "../../../automation/workspace";
+import { openStack, type OpenedStack } from "../../../automation/workspace";
+import { PROJECT_ROOT } from "../../../model/toolchain";
 
 export interface PolicyTestProject {
   readonly stackName: string;

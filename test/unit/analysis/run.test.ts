@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { UnknownProviderError, type RunScopedProvider } from "../../../automation/analysis/providers";
 import { runAnalysis, type MeasurementEvent, type RunOptions } from "../../../automation/analysis/run";
-import type { MetricSpec } from "../../../automation/analysis/schema";
+import type { MetricSpec } from "../../../model/config/analysis";
 import type { AnalysisContext, Phase } from "../../../automation/analysis/types";
 import { FakeClock } from "./fake-clock";
 

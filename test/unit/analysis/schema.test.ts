@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { analysisSchema, durationSchema, metricSchema, parseDuration } from "../../../automation/analysis/schema";
+import { analysisSchema, durationSchema, metricSchema, parseDuration } from "../../../model/config/analysis";
 
 /** Messages of a failed parse, as "path: message". */
 function problems(input: unknown): string[] {

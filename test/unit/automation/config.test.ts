@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { loadStackConfig, parseStackConfig } from "../../../automation/config";
-import { ConfigError } from "../../../automation/errors";
+import { loadStackConfig, parseStackConfig } from "../../../stacks/load-config";
+import { ConfigError } from "../../../model/errors";
 
 const valid = {
   "switchyard:target": "local",

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { DirectEngineFailure } from "../../../automation/direct-engine";
-import { EngineError, StackLockedError, StackNotFoundError } from "../../../automation/errors";
+import { EngineError, StackLockedError, StackNotFoundError } from "../../../model/errors";
 import { classifyEngineError } from "../../../automation/workspace";
 
 const failure = (stderr: string) => new DirectEngineFailure(["up", "--target", "urn:x", "--stack", "prod"], 255, "", stderr);

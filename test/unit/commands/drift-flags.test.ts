@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { drift } from "../../../automation/commands/drift";
 import type { CommandContext } from "../../../automation/commands/context";
-import { ConfigError } from "../../../automation/errors";
+import { ConfigError } from "../../../model/errors";
 
 // A folder with no project: any engine or config access would fail with a different error.
 const ctx: CommandContext = { stack: "prod", json: true, yes: true, workDir: "/nonexistent/switchyard-project", progress: () => {} };

@@ -35,6 +35,12 @@ describe("rollback: has the program changed since a release?", () => {
     assert.match(programChangedSince(repo, release)!, new RegExp(`the program changed since commit ${release.slice(0, 8)}`));
   });
 
+  it("counts the shared model (config schemas, weights, outputs) as the program", () => {
+    const release = commitFile("components/x.ts", "export const x = 1;\n");
+    commitFile("model/config/stack.ts", "export {};\n");
+    assert.match(programChangedSince(repo, release)!, /the program changed since commit/);
+  });
+
   it("says when the release's commit is not in this checkout", () => {
     commitFile("components/x.ts", "1\n");
     assert.match(programChangedSince(repo, "0123456789abcdef0123456789abcdef01234567")!, /is not in this checkout/);

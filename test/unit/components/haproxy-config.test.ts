@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { renderHaproxyConfig } from "../../../components/local/haproxy-config";
-import { readToolchain } from "../../../automation/workspace";
+import { readToolchain } from "../../../model/toolchain";
 
 const spec = {
   service: "hello",

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ComponentArgsError } from "../../../components/errors";
-import { allOn, assertValidWeights, otherSlot } from "../../../components/traffic/weights";
+import { assertValidWeights } from "../../../components/traffic/checked-weights";
+import { allOn, otherSlot } from "../../../model/weights";
 
 describe("traffic weights", () => {
   it("accepts integer weights that add up to 100", () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { classify } from "../../../automation/drift/classify";
 import type { Observation } from "../../../automation/drift/model";
 import { rolloutContext } from "../../../automation/drift/rollout-context";
-import type { IgnoreRule } from "../../../automation/drift/schema";
+import type { IgnoreRule } from "../../../model/config/drift";
 import { GREEN_URN, greenDeleted, maintDrift, rolloutRecord, versionPending, WEIGHTS_TYPE, WEIGHTS_URN, weightsDrift } from "./fixtures";
 
 const today = "2026-06-15";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseDriftConfig } from "../../../automation/drift/config";
-import { driftSchema } from "../../../automation/drift/schema";
-import { ConfigError } from "../../../automation/errors";
+import { driftSchema } from "../../../model/config/drift";
+import { ConfigError } from "../../../model/errors";
 
 describe("switchyard:drift schema", () => {
   it("accepts rules by URN or type, with or without expiry; absent means no rules and the endpoint asked", () => {

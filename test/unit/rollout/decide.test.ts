@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { decide, type Running } from "../../../automation/rollout/decide";
-import { parseStackConfig } from "../../../automation/config";
+import { parseStackConfig } from "../../../stacks/load-config";
 
 function config(values: Record<string, unknown>) {
   return parseStackConfig(

@@ -2,7 +2,7 @@
 import type { AnalysisRun, Phase } from "../../../automation/analysis/types";
 import { next } from "../../../automation/rollout/machine";
 import type { DriverId, Effect, MachineEvent, Transition } from "../../../automation/rollout/machine-types";
-import { planRollout } from "../../../automation/rollout/plan";
+import { planRollout } from "../../../model/config/plan";
 import type { RolloutRecord } from "../../../automation/rollout/record";
 
 export const T0 = Date.parse("2026-11-28T10:00:00Z");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../../../automation/errors";
+import { ConfigError } from "../../../model/errors";
 import { applyRolloutFlags } from "../../../automation/rollout/overrides";
-import { planOf } from "../../../automation/rollout/schema";
+import { planOf } from "../../../model/config/rollout";
 
 describe("rollout flags", () => {
   it("override the stack's steps and bake for one run", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { planRollout, presetSettings, PlanError } from "../../../automation/rollout/plan";
+import { planRollout, presetSettings, PlanError } from "../../../model/config/plan";
 
 const weights = (s: Parameters<typeof planRollout>[0]) => planRollout(s).map((step) => step.weight);
 

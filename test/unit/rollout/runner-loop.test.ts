@@ -3,9 +3,9 @@
  * store's errors, another terminal's writes, and an analysis that runs beside the bake.
  */
 import assert from "node:assert/strict";
-import type { Weights } from "../../../components/traffic/weights";
+import type { Weights } from "../../../model/weights";
 import type { AnalysisRun, Phase } from "../../../automation/analysis/types";
-import { planRollout } from "../../../automation/rollout/plan";
+import { planRollout } from "../../../model/config/plan";
 import { ROLLOUT_KEY, type ControlAction, type RolloutRecord } from "../../../automation/rollout/record";
 import { MAX_SAVE_ATTEMPTS, RolloutRunner, type RunnerDeps } from "../../../automation/rollout/runner";
 import { RevisionConflictError, type DocumentStore } from "../../../automation/store/document-store";
@@ -26,7 +26,7 @@ function harness(options: { analysisSeconds: number; phase: Phase; bakeSeconds?:
     store,
     clock: { now: () => fake.now().getTime(), sleep: (ms, signal) => fake.sleep(ms, signal ?? new AbortController().signal) },
     pollMs: 1000,
-    router: { type: "fake", setWeights: async (w) => (applied.push(w), true), getWeights: async () => applied.at(-1) },
+    router: { type: "fake", setWeights: async (w) => (applied.push(w), true)},
     analyse: async (_step, _index, _weights, signal) => {
       signals.push(signal);
       await fake.sleep(options.analysisSeconds * 1000, signal);
@@ -57,7 +57,7 @@ function harness(options: { analysisSeconds: number; phase: Phase; bakeSeconds?:
 /** A runner over `store` whose deps do nothing: for what the loop does with the store alone. */
 const bareRunner = (store: DocumentStore) =>
   new RolloutRunner(
-    { store, router: { type: "fake", setWeights: async () => true, getWeights: async () => undefined }, analyse: async () => undefined, prepare: async () => {}, restorePriorRelease: async () => {} },
+    { store, router: { type: "fake", setWeights: async () => true }, analyse: async () => undefined, prepare: async () => {}, restorePriorRelease: async () => {} },
     { value: record(), revision: 1 },
   );
 

@@ -1,8 +1,8 @@
 /** Tick-driven scenarios of the runner against fakes: no engine, no real time. */
 import assert from "node:assert/strict";
-import type { Weights } from "../../../components/traffic/weights";
+import type { Weights } from "../../../model/weights";
 import type { AnalysisRun, Phase } from "../../../automation/analysis/types";
-import { planRollout } from "../../../automation/rollout/plan";
+import { planRollout } from "../../../model/config/plan";
 import { ROLLOUT_KEY, type RolloutRecord } from "../../../automation/rollout/record";
 import { RolloutRunner, type Clock } from "../../../automation/rollout/runner";
 import { MemoryStore } from "../../support/memory-store";
@@ -55,7 +55,6 @@ function scenario(phases: Phase[], options: { steps?: number[] } = {}) {
         applied.push(w);
         return true;
       },
-      getWeights: async () => applied.at(-1),
     },
     analyse: async (_s: unknown, index: number) => run(phases[index] ?? "Successful"),
     prepare: async () => void prepared++,

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
-import { parseStackConfig } from "../../../automation/config";
-import { ConfigError } from "../../../automation/errors";
-import { describeInput, redactInput } from "../../../automation/secrets/redact";
-import { plaintextCredentials } from "../../../automation/secrets/plaintext";
-import { plaintextCredentialsOf } from "../../../automation/secrets/program-output";
-import { mapSecrets, plain, scrub, Secret, secretValues } from "../../../automation/secrets/secret";
-import { plaintextWarnings } from "../../../automation/secrets/warnings";
+import { parseStackConfig } from "../../../stacks/load-config";
+import { ConfigError } from "../../../model/errors";
+import { describeInput, redactInput } from "../../../model/secrets/redact";
+import { plaintextCredentials } from "../../../model/secrets/plaintext";
+import { plaintextCredentialsOf } from "../../../model/secrets/program-output";
+import { mapSecrets, plain, scrub, Secret, secretValues } from "../../../model/secrets/secret";
+import { plaintextWarnings } from "../../../model/secrets/warnings";
 
 const TOKEN = "sy-unit-secret-51e0";
 const base = {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createProvider, PROVIDER_FACTORIES, UnknownProviderError } from "../../../../automation/analysis/providers";
 import { runAnalysis } from "../../../../automation/analysis/run";
-import { analysisSchema, PROVIDER_TYPES } from "../../../../automation/analysis/schema";
+import { analysisSchema, PROVIDER_TYPES } from "../../../../model/config/analysis";
 import { context, listen } from "./support";
 
 describe("analysis: provider registry", () => {

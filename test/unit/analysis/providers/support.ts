@@ -1,7 +1,7 @@
 /** Shared pieces of the provider tests: loopback HTTP servers, parsed specs, a context. */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { metricSchema, type MetricSpecOf, type ProviderType } from "../../../../automation/analysis/schema";
+import { metricSchema, type MetricSpecOf, type ProviderType } from "../../../../model/config/analysis";
 import type { AnalysisContext } from "../../../../automation/analysis/types";
 
 export interface LocalServer {

@@ -6,15 +6,15 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
-import { FIXES, legacyDriverKeys, NAMESPACE, stackConfigSchema, type StackConfig } from "../stacks/config";
-import { ConfigError, type ConfigProblem } from "./errors";
-import { loadCloudTarget } from "../stacks/targets/load";
-import { markSecrets } from "./secrets/mark";
-import { describeInput } from "./secrets/redact";
-import { NOT_SECRETABLE } from "./secrets/schema";
-import { isSecret } from "./secrets/secret";
-import { formatPath } from "./secrets/path";
-import { plaintextWarnings } from "./secrets/warnings";
+import { FIXES, legacyDriverKeys, NAMESPACE, stackConfigSchema, type StackConfig } from "../model/config/stack";
+import { ConfigError, type ConfigProblem } from "../model/errors";
+import { loadCloudTarget } from "./targets/load";
+import { markSecrets } from "../model/secrets/mark";
+import { describeInput } from "../model/secrets/redact";
+import { NOT_SECRETABLE } from "../model/secrets/schema";
+import { isSecret } from "../model/secrets/secret";
+import { formatPath } from "../model/secrets/path";
+import { plaintextWarnings } from "../model/secrets/warnings";
 
 export const stackFilePath = (workDir: string, stackName: string) => path.join(workDir, "stacks", `Pulumi.${stackName}.yaml`);
 

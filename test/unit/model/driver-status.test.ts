@@ -1,7 +1,7 @@
 /** How the program applies the driver's status over the stack file's intent. */
 import assert from "node:assert/strict";
-import { effectiveVersions, effectiveWeights, scaledDownSlot, ScaledDownUnderTrafficError, withRelease } from "../../../stacks/driver-status";
-import { legacyDriverKeys } from "../../../stacks/config";
+import { effectiveVersions, effectiveWeights, scaledDownSlot, ScaledDownUnderTrafficError, withRelease } from "../../../model/driver-status";
+import { legacyDriverKeys } from "../../../model/config/stack";
 
 describe("the program's view of intent plus the driver's status", () => {
   it("puts all traffic on active without a status: a plain engine run from the file keeps the steady state", () => {

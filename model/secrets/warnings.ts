@@ -4,7 +4,7 @@
  * exempt: its documented development passphrase protects nothing anyway.
  */
 import * as path from "node:path";
-import { PROJECT_ROOT, defaultBackendUrl, readToolchain } from "../workspace";
+import { PROJECT_ROOT, defaultBackendUrl, readToolchain } from "../toolchain";
 import { plaintextCredentials } from "./plaintext";
 
 /** Stacks whose plaintext credentials get no warning. */

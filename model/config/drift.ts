@@ -44,7 +44,7 @@ export const driftSchema = z.strictObject({
 export type IgnoreRule = z.output<typeof ignoreRuleSchema>;
 export type DriftConfig = z.output<typeof driftSchema>;
 
-/** How to fix a bad `switchyard:drift` value, by key (merged into FIXES of stacks/config.ts). */
+/** How to fix a bad `switchyard:drift` value, by key (merged into FIXES of model/config/stack.ts). */
 export const DRIFT_FIXES: Readonly<Record<string, string>> = {
   drift: "write switchyard:drift as { ignore: [{ urn or type, path, reason, expires: YYYY-MM-DD }] }",
   "drift.checkEndpoint": "true (ask the endpoint) or false (where the drift job cannot reach it)",

@@ -7,7 +7,7 @@
  * file) the program builds the steady state: all traffic on `active`. Pure.
  */
 import { z } from "zod";
-import { allOn, SLOTS, type Slot, type Weights } from "../components/traffic/weights";
+import { allOn, SLOTS, type Slot, type Weights } from "./weights";
 
 /** The config key (under `switchyard:`) the overlay travels in; only effective config files have it. */
 export const DRIVER_STATUS_KEY = "driverStatus";

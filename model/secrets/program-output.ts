@@ -4,7 +4,7 @@
  * says only whether a whole key holds a secret (a key with one `--path` secret counts as secret),
  * so this is coarser than the driver's warning, which reads the stack file itself.
  */
-import { NAMESPACE } from "../../stacks/config";
+import { NAMESPACE } from "../config/stack";
 import { plaintextCredentials } from "./plaintext";
 
 /**

@@ -3,7 +3,7 @@
  * CodeDeploy-style preset name. Flags may override fields for one run.
  */
 import { z } from "zod";
-import { durationSchema } from "../analysis/schema";
+import { durationSchema } from "./analysis";
 import { planRollout, PlanError, presetSettings, type PlanStep, type RolloutSettings } from "./plan";
 
 const percent = z.number().int("must be a whole percentage").min(1, "must be 1 or more").max(100, "must be 100 or less");

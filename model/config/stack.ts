@@ -4,9 +4,9 @@
  * parses it again, so a plain `pulumi up` gets the same checks.
  */
 import { z } from "zod";
-import { analysisSchema } from "../automation/analysis/schema";
-import { rolloutSchema } from "../automation/rollout/schema";
-import { driftSchema, DRIFT_FIXES } from "../automation/drift/schema";
+import { analysisSchema } from "./analysis";
+import { rolloutSchema } from "./rollout";
+import { driftSchema, DRIFT_FIXES } from "./drift";
 
 export const NAMESPACE = "switchyard";
 
@@ -31,7 +31,7 @@ const slotSchema = z.strictObject({
   scaledDown: z.boolean().optional(),
 });
 
-const localSchema = z
+export const localSchema = z
   .strictObject({
     /** Loopback address everything listens on. */
     address: z.string().regex(/^127\.\d+\.\d+\.\d+$/, "must be a loopback address (127.x.y.z)").default("127.0.0.1"),
@@ -47,6 +47,7 @@ const localSchema = z
 export const CLOUD_TARGETS = ["aws", "gcp", "azure", "kubernetes", "multicloud"] as const;
 export const TARGETS = ["local", ...CLOUD_TARGETS] as const;
 export type CloudTarget = (typeof CLOUD_TARGETS)[number];
+export type Target = (typeof TARGETS)[number];
 
 export const stackConfigSchema = z
   .strictObject({

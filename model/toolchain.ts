@@ -1,0 +1,29 @@
+/**
+ * Where this checkout keeps what set-up found or built (.switchyard/toolchain.json) and its own
+ * state backend. The driver, the program and the tests all ask, so it lives below all of them.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { SetupError } from "./errors";
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+export interface Toolchain {
+  readonly pulumiRoot: string;
+  readonly pulumiVersion: string;
+  readonly helpersDir: string;
+  readonly haproxy: string;
+  readonly node: string;
+}
+
+export function readToolchain(projectRoot = PROJECT_ROOT): Toolchain {
+  const file = path.join(projectRoot, ".switchyard", "toolchain.json");
+  if (!existsSync(file)) {
+    throw new SetupError("set-up has not run on this machine (no .switchyard/toolchain.json)", "run: npm run setup");
+  }
+  return JSON.parse(readFileSync(file, "utf8")) as Toolchain;
+}
+
+export function defaultBackendUrl(projectRoot = PROJECT_ROOT): string {
+  return `file://${path.join(projectRoot, ".switchyard", "state")}`;
+}
