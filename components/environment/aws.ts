@@ -11,12 +11,12 @@ import type { MechanismKind } from "../../model/mechanism";
 import { SLOTS, type Slot, type Weights } from "../../model/weights";
 import {
   assertHealthCheck,
-  assertScaleDown,
+  assertScaledDown,
   assertSlots,
   HEALTH_DEFAULTS,
   slotCapacities,
   type HealthCheckSpec,
-  type ScaleDownIdleSlot,
+ 
   type SlotSpec,
 } from "./slots";
 
@@ -52,13 +52,14 @@ export interface AwsBlueGreenEnvironmentArgs {
   /** Time a deregistered task keeps serving in-flight requests. @default 30 */
   readonly deregistrationDelaySeconds?: number;
   /** @default undefined (idle slots keep their capacity) */
-  readonly scaleDownIdleSlot?: ScaleDownIdleSlot;
+  /** The idle slot the driver scaled down (capacity 0); the driver's, never the stack file's. */
+  readonly scaledDown?: Slot;
 }
 
 export function assertAwsEnvironmentArgs(args: AwsBlueGreenEnvironmentArgs): void {
   assertSlots(TYPE, args.slots);
   assertHealthCheck(TYPE, "healthCheck", args.healthCheck);
-  assertScaleDown(TYPE, args.scaleDownIdleSlot);
+  assertScaledDown(TYPE, args.scaledDown);
   if (!args.image) throw new ComponentArgsError(TYPE, "image", "must not be empty", "give the image repository, e.g. 123.dkr.ecr.us-east-1.amazonaws.com/app");
   if (!args.network?.vpcId) throw new ComponentArgsError(TYPE, "network.vpcId", "is required", "give the VPC of the load balancer and tasks");
   const delay = args.deregistrationDelaySeconds ?? 30;
@@ -139,7 +140,7 @@ export class AwsBlueGreenEnvironment extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.capacities = slotCapacities(weights, args.slots, args.scaleDownIdleSlot);
+    this.capacities = slotCapacities(TYPE, weights, args.slots, args.scaledDown);
     const versions: Partial<Record<Slot, pulumi.Output<string>>> = {};
     for (const slot of SLOTS) {
       const version = args.slots[slot].version;

@@ -13,7 +13,7 @@ import { TrafficManagerSplit } from "../traffic/azure-traffic-manager";
 import { checkedWeights } from "../traffic/checked-weights";
 import type { MechanismKind } from "../../model/mechanism";
 import { SLOTS, type Slot, type Weights } from "../../model/weights";
-import { assertHealthCheck, assertScaleDown, assertSlots, slotCapacities, type HealthCheckSpec, type ScaleDownIdleSlot, type SlotSpec } from "./slots";
+import { assertHealthCheck, assertScaledDown, assertSlots, slotCapacities, type HealthCheckSpec, type SlotSpec } from "./slots";
 
 const TYPE = "switchyard:environment:AzureBlueGreenEnvironment";
 export const AZURE_TRAFFIC = ["front-door", "traffic-manager"] as const;
@@ -39,13 +39,14 @@ export interface AzureBlueGreenEnvironmentArgs {
    * and its plan keeps one worker.
    * @default undefined
    */
-  readonly scaleDownIdleSlot?: ScaleDownIdleSlot;
+  /** The idle slot the driver scaled down (capacity 0); the driver's, never the stack file's. */
+  readonly scaledDown?: Slot;
 }
 
 export function assertAzureEnvironmentArgs(args: AzureBlueGreenEnvironmentArgs): void {
   assertSlots(TYPE, args.slots);
   assertHealthCheck(TYPE, "healthCheck", args.healthCheck);
-  assertScaleDown(TYPE, args.scaleDownIdleSlot);
+  assertScaledDown(TYPE, args.scaledDown);
   if (args.traffic !== undefined && !AZURE_TRAFFIC.includes(args.traffic)) {
     throw new ComponentArgsError(TYPE, "traffic", `unknown mechanism ${JSON.stringify(args.traffic)}`, `use one of ${AZURE_TRAFFIC.join(", ")}`);
   }
@@ -68,7 +69,7 @@ export class AzureBlueGreenEnvironment extends pulumi.ComponentResource {
     assertAzureEnvironmentArgs(args);
     const weights = checkedWeights(TYPE, args.weights);
     const child = { parent: this, provider: args.provider };
-    this.capacities = slotCapacities(weights, args.slots, args.scaleDownIdleSlot);
+    this.capacities = slotCapacities(TYPE, weights, args.slots, args.scaledDown);
     const hosts: Partial<Record<Slot, pulumi.Output<string>>> = {};
     const versions: Partial<Record<Slot, pulumi.Output<string>>> = {};
     for (const slot of SLOTS) {

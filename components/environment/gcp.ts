@@ -11,7 +11,7 @@ import { checkedWeights } from "../traffic/checked-weights";
 import { UrlMapTrafficSplit } from "../traffic/gcp-url-map";
 import type { MechanismKind } from "../../model/mechanism";
 import { SLOTS, type Slot, type Weights } from "../../model/weights";
-import { assertHealthCheck, assertScaleDown, assertSlots, HEALTH_DEFAULTS, slotCapacities, type HealthCheckSpec, type ScaleDownIdleSlot, type SlotSpec } from "./slots";
+import { assertHealthCheck, assertScaledDown, assertSlots, HEALTH_DEFAULTS, slotCapacities, type HealthCheckSpec, type SlotSpec } from "./slots";
 
 const TYPE = "switchyard:environment:GcpBlueGreenEnvironment";
 
@@ -31,13 +31,14 @@ export interface GcpBlueGreenEnvironmentArgs {
   /** Upper bound of instances per slot. @default 10 */
   readonly maxInstances?: number;
   /** @default undefined (idle slots keep their warm instances) */
-  readonly scaleDownIdleSlot?: ScaleDownIdleSlot;
+  /** The idle slot the driver scaled down (capacity 0); the driver's, never the stack file's. */
+  readonly scaledDown?: Slot;
 }
 
 export function assertGcpEnvironmentArgs(args: GcpBlueGreenEnvironmentArgs): void {
   assertSlots(TYPE, args.slots);
   assertHealthCheck(TYPE, "healthCheck", args.healthCheck);
-  assertScaleDown(TYPE, args.scaleDownIdleSlot);
+  assertScaledDown(TYPE, args.scaledDown);
   if (!args.image) throw new ComponentArgsError(TYPE, "image", "must not be empty", "give the image repository, e.g. us-docker.pkg.dev/project/repo/app");
   if (!args.region) throw new ComponentArgsError(TYPE, "region", "is required", 'give the Cloud Run region, e.g. "us-central1"');
   const max = args.maxInstances ?? 10;
@@ -72,7 +73,7 @@ export class GcpBlueGreenEnvironment extends pulumi.ComponentResource {
       timeoutSeconds: hc.timeoutSeconds,
       failureThreshold: hc.unhealthyThreshold,
     };
-    this.capacities = slotCapacities(weights, args.slots, args.scaleDownIdleSlot);
+    this.capacities = slotCapacities(TYPE, weights, args.slots, args.scaledDown);
     const backends: Partial<Record<Slot, pulumi.Output<string>>> = {};
     const slotEndpoints: Partial<Record<Slot, pulumi.Output<string>>> = {};
     const versions: Partial<Record<Slot, pulumi.Output<string>>> = {};

@@ -10,7 +10,7 @@ import { HttpRouteSplit, type GatewayRef } from "../traffic/k8s-http-route";
 import { ServiceSwitch, toServiceSelectorSlot } from "../traffic/k8s-service-switch";
 import type { MechanismKind } from "../../model/mechanism";
 import { SLOTS, type Slot, type Weights } from "../../model/weights";
-import { assertHealthCheck, assertScaleDown, assertSlots, HEALTH_DEFAULTS, slotCapacities, type HealthCheckSpec, type ScaleDownIdleSlot, type SlotSpec } from "./slots";
+import { assertHealthCheck, assertScaledDown, assertSlots, HEALTH_DEFAULTS, slotCapacities, type HealthCheckSpec, type SlotSpec } from "./slots";
 
 const TYPE = "switchyard:environment:KubernetesBlueGreenEnvironment";
 
@@ -30,13 +30,14 @@ export interface KubernetesBlueGreenEnvironmentArgs {
   /** Weighted split through this Gateway. @default none: Service selector switch (0/100 only) */
   readonly gateway?: GatewayRef & { readonly hostnames: readonly string[] };
   /** @default undefined */
-  readonly scaleDownIdleSlot?: ScaleDownIdleSlot;
+  /** The idle slot the driver scaled down (capacity 0); the driver's, never the stack file's. */
+  readonly scaledDown?: Slot;
 }
 
 export function assertKubernetesEnvironmentArgs(args: KubernetesBlueGreenEnvironmentArgs): void {
   assertSlots(TYPE, args.slots);
   assertHealthCheck(TYPE, "healthCheck", args.healthCheck);
-  assertScaleDown(TYPE, args.scaleDownIdleSlot);
+  assertScaledDown(TYPE, args.scaledDown);
   if (!args.image) throw new ComponentArgsError(TYPE, "image", "must not be empty", "give the image repository, e.g. ghcr.io/org/app");
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(args.namespace ?? "")) {
     throw new ComponentArgsError(TYPE, "namespace", `must be a DNS label, got ${JSON.stringify(args.namespace)}`, 'use e.g. "apps"');
@@ -70,7 +71,7 @@ export class KubernetesBlueGreenEnvironment extends pulumi.ComponentResource {
       timeoutSeconds: hc.timeoutSeconds,
       failureThreshold: threshold,
     });
-    this.capacities = slotCapacities(weights, args.slots, args.scaleDownIdleSlot);
+    this.capacities = slotCapacities(TYPE, weights, args.slots, args.scaledDown);
     const services: Partial<Record<Slot, string>> = {};
     const versions: Partial<Record<Slot, pulumi.Output<string>>> = {};
     const deployments: k8s.apps.v1.Deployment[] = [];

@@ -16,13 +16,18 @@ export const healthCheckSchema = z.strictObject({
   unhealthyThreshold: z.number().int().min(1, "must be at least 1").max(10, "must be at most 10").optional(),
 }, { message: "is required: an object such as { path: /healthz }" });
 
-const count = z.number({ message: "must be a whole number of instances" }).int("must be a whole number").min(1, "must be at least 1 (use scaleDownIdleSlot for 0)").max(1000, "must be at most 1000");
+const count = z.number({ message: "must be a whole number of instances" }).int("must be a whole number").min(1, "must be at least 1 (the driver scales an idle slot to 0 itself after a blue-green switch)").max(1000, "must be at most 1000");
 export const capacitySchema = z.strictObject({ blue: count, green: count });
 
-export const scaleDownSchema = z.strictObject({
-  /** The driver waits this long after a slot's weight reached 0 before applying the scale-down. */
-  afterSeconds: seconds("afterSeconds").min(0, "must be 0 or more"),
-});
+/**
+ * `scaleDownIdleSlot` was a target setting; scaling the idle slot down is the driver's now (its
+ * status, set after a blue-green switch's `scaleDownDelay`). A file that still has it is refused
+ * with the way out rather than half-honoured.
+ */
+export const retiredScaleDownSchema = z
+  .unknown()
+  .refine((value) => value === undefined, { message: "is no longer a setting: the driver scales the idle slot down itself after a blue-green switch" })
+  .optional();
 
 export const imageSchema = z.string({ message: "is required: the image repository (the slot version is its tag)" }).min(1, "must not be empty").refine((s) => !/:[^/]+$/.test(s), {
   message: "must not carry a tag: the tag comes from switchyard:slots.<slot>.version",

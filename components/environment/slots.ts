@@ -1,6 +1,6 @@
 /**
  * What every cloud's BlueGreenEnvironment asks of a slot: a version, a capacity and a health check,
- * plus the optional scale-down of an idle slot. Validation lives here so each cloud reports the same way.
+ * plus the scale-down of an idle slot, which the driver owns. Validation lives here so each cloud reports the same way.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../errors";
@@ -28,20 +28,6 @@ export interface SlotSpec {
   readonly capacity: number;
 }
 
-/**
- * Scale an idle slot (weight 0) to zero. The component only expresses the end state; the *timing*
- * is the driver's, which owns this input:
- * - it sets it only `afterSeconds` after the slot's weight reached 0 (weight steps are targeted
- *   updates of the traffic resources, so traffic has left before any capacity change is applied);
- * - it removes it, in a full update that leaves the slot at weight 0, before the slot receives a
- *   new version or any weight again, so capacity is back before traffic returns. (In one update,
- *   the traffic resource is applied before the slots that depend on it, so raising the weight of a
- *   scaled-down slot while scale-down is still set would send traffic to nothing.)
- */
-export interface ScaleDownIdleSlot {
-  readonly afterSeconds: number;
-}
-
 export const HEALTH_DEFAULTS = { intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3 } as const;
 
 export function assertHealthCheck(component: string, field: string, hc: HealthCheckSpec | undefined): asserts hc is HealthCheckSpec {
@@ -66,34 +52,50 @@ export function assertSlots(component: string, slots: Readonly<Record<Slot, Slot
       throw new ComponentArgsError(component, `slots.${slot}.version`, "must not be empty", 'set the artifact version, e.g. "1.4.2"');
     }
     if (!Number.isInteger(spec.capacity) || spec.capacity < 1) {
-      throw new ComponentArgsError(component, `slots.${slot}.capacity`, `must be a whole number of at least 1, got ${spec.capacity}`, "use scaleDownIdleSlot to run an idle slot at 0");
+      throw new ComponentArgsError(component, `slots.${slot}.capacity`, `must be a whole number of at least 1, got ${spec.capacity}`, "the driver scales an idle slot to 0 itself after a blue-green switch");
     }
   }
 }
 
-export function assertScaleDown(component: string, scaleDown: ScaleDownIdleSlot | undefined): void {
-  if (scaleDown === undefined) return;
-  if (!Number.isInteger(scaleDown.afterSeconds) || scaleDown.afterSeconds < 0) {
-    throw new ComponentArgsError(component, "scaleDownIdleSlot.afterSeconds", `must be a whole number of seconds >= 0, got ${scaleDown.afterSeconds}`, "e.g. 600 to keep the old slot warm for ten minutes");
+/**
+ * The idle slot the driver scaled down after a blue-green switch: it runs at capacity 0. The
+ * driver owns this input (its status lives in the backend, never in the stack file), and its
+ * timing with it:
+ * - it sets it only after the hold, once the slot's weight is 0, in a full update;
+ * - it clears it in the full update that brings the slot back (a new release's prepare, a
+ *   rollback's re-apply) before any weight returns. Weight steps are targeted updates of the
+ *   traffic resources: they never touch capacity.
+ * So a weight on a scaled-down slot is a bug upstream; it is refused rather than sent to nothing.
+ */
+export function assertScaledDown(component: string, scaledDown: Slot | undefined): void {
+  if (scaledDown !== undefined && !SLOTS.includes(scaledDown)) {
+    throw new ComponentArgsError(component, "scaledDown", `must be blue or green, got ${JSON.stringify(scaledDown)}`, "leave it to the driver, which sets it after a blue-green switch");
   }
 }
 
-/** Pure: the capacity a slot runs at, given its weight. Zero only when idle and scale-down is on. */
-export function slotCapacity(weight: number, capacity: number, scaleDown: ScaleDownIdleSlot | undefined): number {
-  return scaleDown !== undefined && weight === 0 ? 0 : capacity;
+/** Pure: the capacity a slot runs at. Zero only for the slot the driver scaled down. */
+export function slotCapacity(slot: Slot, capacity: number, scaledDown: Slot | undefined): number {
+  return slot === scaledDown ? 0 : capacity;
 }
 
+/**
+ * Each slot's capacity. A slot that runs is a plain value (a weight change cannot touch it); the
+ * scaled-down slot's 0 is tied to the weights so that any weight on it fails the update instead.
+ */
 export function slotCapacities(
+  component: string,
   weights: pulumi.Output<Weights>,
   slots: Readonly<Record<Slot, SlotSpec>>,
-  scaleDown: ScaleDownIdleSlot | undefined,
+  scaledDown: Slot | undefined,
 ): Record<Slot, pulumi.Output<number>> {
-  // Without scale-down the capacity is a plain value: a weight change then cannot touch the slot.
-  if (scaleDown === undefined) {
-    return { blue: pulumi.output(slots.blue.capacity), green: pulumi.output(slots.green.capacity) };
-  }
-  return {
-    blue: weights.apply((w) => slotCapacity(w.blue, slots.blue.capacity, scaleDown)),
-    green: weights.apply((w) => slotCapacity(w.green, slots.green.capacity, scaleDown)),
+  const of = (slot: Slot): pulumi.Output<number> => {
+    if (slot !== scaledDown) return pulumi.output(slots[slot].capacity);
+    return weights.apply((w) => {
+      if (w[slot] > 0) {
+        throw new ComponentArgsError(component, `weights.${slot}`, `is ${w[slot]}% on a slot scaled down to 0`, `bring ${slot} back first: a full update without scaledDown, then move weight`);
+      }
+      return 0;
+    });
   };
+  return { blue: of("blue"), green: of("green") };
 }

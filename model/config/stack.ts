@@ -109,6 +109,12 @@ export const FIXES: Readonly<Record<string, string>> = {
   multicloud: "add a switchyard:multicloud block (see stacks/Pulumi.multicloud.yaml)",
   "local.ports": "choose three different free ports from 1024 to 65535",
   ...DRIFT_FIXES,
+  ...Object.fromEntries(
+    ["aws", "gcp", "azure", "kubernetes"].map((target) => [
+      `${target}.scaleDownIdleSlot`,
+      "delete it, and set switchyard:rollout.scaleDownDelay (blue-green) for how long the old slot stays up before the driver scales it to 0",
+    ]),
+  ),
   driverStatus: "remove it: the driver's status lives in the backend and reaches the engine in a run's effective config, never in the stack file",
 };
 

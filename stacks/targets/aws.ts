@@ -10,7 +10,7 @@ import { S3ReplicatedBucket } from "../../components/dr/aws-s3-replication";
 import { Route53Failover } from "../../components/dr/route53-failover";
 import { objectivesSchema } from "../../components/dr/schema";
 import { AwsBlueGreenEnvironment } from "../../components/environment/aws";
-import { capacitySchema, healthCheckSchema, imageSchema, scaleDownSchema } from "../../components/environment/schema";
+import { capacitySchema, healthCheckSchema, imageSchema, retiredScaleDownSchema } from "../../components/environment/schema";
 import type { CommonConfig, TargetDefinition } from "./types";
 import type { TargetOutputs } from "../../model/outputs";
 
@@ -36,7 +36,8 @@ export const awsSchema = z
       .strictObject({ port: z.number().int().min(1).max(65535).optional(), protocol: z.enum(["HTTP", "HTTPS"], { message: "must be HTTP or HTTPS" }).optional(), certificateArn: z.string().startsWith("arn:", "must be an ACM certificate ARN").optional() })
       .refine((l) => l.protocol !== "HTTPS" || l.certificateArn, { message: "HTTPS needs certificateArn", path: ["certificateArn"] })
       .optional(),
-    scaleDownIdleSlot: scaleDownSchema.optional(),
+    /** Retired: refused with the fix (see retiredScaleDownSchema). */
+    scaleDownIdleSlot: retiredScaleDownSchema,
     dr: z
       .strictObject({
         standbyRegion: region,
@@ -55,7 +56,7 @@ export type AwsBlock = z.output<typeof awsSchema>;
 /** One explicit provider per region; never the ambient default. */
 export const awsProvider = (service: string, region: string) => new aws.Provider(`${service}-aws-${region}`, { region });
 
-export function buildAwsEnvironment(name: string, common: CommonConfig, block: Pick<AwsBlock, "image" | "capacity" | "healthCheck" | "containerPort" | "listener" | "scaleDownIdleSlot">, provider: aws.Provider, network: AwsBlock["network"]) {
+export function buildAwsEnvironment(name: string, common: CommonConfig, block: Pick<AwsBlock, "image" | "capacity" | "healthCheck" | "containerPort" | "listener">, provider: aws.Provider, network: AwsBlock["network"]) {
   return new AwsBlueGreenEnvironment(name, {
     provider,
     service: common.service,
@@ -66,7 +67,7 @@ export function buildAwsEnvironment(name: string, common: CommonConfig, block: P
     network,
     containerPort: block.containerPort,
     listener: block.listener,
-    scaleDownIdleSlot: block.scaleDownIdleSlot,
+    scaledDown: common.scaledDown,
   });
 }
 

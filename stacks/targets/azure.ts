@@ -12,7 +12,7 @@ import { AzureSqlFailoverGroup } from "../../components/dr/azure-sql-failover";
 import { objectivesSchema } from "../../components/dr/schema";
 import { TrafficManagerFailover } from "../../components/dr/traffic-manager-failover";
 import { AZURE_TRAFFIC, AzureBlueGreenEnvironment } from "../../components/environment/azure";
-import { capacitySchema, healthCheckSchema, imageSchema, scaleDownSchema } from "../../components/environment/schema";
+import { capacitySchema, healthCheckSchema, imageSchema, retiredScaleDownSchema } from "../../components/environment/schema";
 import { environmentOutputs, type CommonConfig, type TargetDefinition } from "./types";
 import { type TargetOutputs } from "../../model/outputs";
 
@@ -27,7 +27,8 @@ export const azureSchema = z
     healthCheck: healthCheckSchema,
     traffic: z.enum(AZURE_TRAFFIC, { message: `must be one of ${AZURE_TRAFFIC.join(", ")}` }).default("front-door"),
     sku: z.string().min(2).default("P0v3"),
-    scaleDownIdleSlot: scaleDownSchema.optional(),
+    /** Retired: refused with the fix (see retiredScaleDownSchema). */
+    scaleDownIdleSlot: retiredScaleDownSchema,
     dr: z
       .strictObject({
         standbyLocation: location,
@@ -60,7 +61,7 @@ function environment(name: string, common: CommonConfig, block: AzureBlock, prov
     healthCheck: block.healthCheck,
     traffic: block.traffic,
     sku: block.sku,
-    scaleDownIdleSlot: block.scaleDownIdleSlot,
+    scaledDown: common.scaledDown,
   });
   return { rg, env };
 }

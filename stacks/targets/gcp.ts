@@ -10,7 +10,7 @@ import { CloudDnsFailover } from "../../components/dr/cloud-dns-failover";
 import { CloudSqlCrossRegionReplica } from "../../components/dr/gcp-sql-replica";
 import { objectivesSchema } from "../../components/dr/schema";
 import { GcpBlueGreenEnvironment } from "../../components/environment/gcp";
-import { capacitySchema, healthCheckSchema, imageSchema, scaleDownSchema } from "../../components/environment/schema";
+import { capacitySchema, healthCheckSchema, imageSchema, retiredScaleDownSchema } from "../../components/environment/schema";
 import { environmentOutputs, type CommonConfig, type TargetDefinition } from "./types";
 import { type TargetOutputs } from "../../model/outputs";
 
@@ -26,7 +26,8 @@ export const gcpSchema = z
     healthCheck: healthCheckSchema,
     containerPort: z.number().int().min(1).max(65535).default(8080),
     maxInstances: z.number().int().min(1, "must be at least 1").max(1000).default(10),
-    scaleDownIdleSlot: scaleDownSchema.optional(),
+    /** Retired: refused with the fix (see retiredScaleDownSchema). */
+    scaleDownIdleSlot: retiredScaleDownSchema,
     dr: z
       .strictObject({
         standbyRegion: region,
@@ -44,7 +45,7 @@ export type GcpBlock = z.output<typeof gcpSchema>;
 
 export const gcpProvider = (service: string, project: string, region: string) => new gcp.Provider(`${service}-gcp-${region}`, { project, region });
 
-export function buildGcpEnvironment(name: string, common: CommonConfig, block: Pick<GcpBlock, "image" | "capacity" | "healthCheck" | "containerPort" | "maxInstances" | "scaleDownIdleSlot">, provider: gcp.Provider, region: string) {
+export function buildGcpEnvironment(name: string, common: CommonConfig, block: Pick<GcpBlock, "image" | "capacity" | "healthCheck" | "containerPort" | "maxInstances">, provider: gcp.Provider, region: string) {
   return new GcpBlueGreenEnvironment(name, {
     provider,
     service: common.service,
@@ -55,7 +56,7 @@ export function buildGcpEnvironment(name: string, common: CommonConfig, block: P
     healthCheck: block.healthCheck,
     containerPort: block.containerPort,
     maxInstances: block.maxInstances,
-    scaleDownIdleSlot: block.scaleDownIdleSlot,
+    scaledDown: common.scaledDown,
   });
 }
 

@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { z } from "zod";
 import { KubernetesBlueGreenEnvironment } from "../../components/environment/kubernetes";
-import { capacitySchema, healthCheckSchema, imageSchema, scaleDownSchema } from "../../components/environment/schema";
+import { capacitySchema, healthCheckSchema, imageSchema, retiredScaleDownSchema } from "../../components/environment/schema";
 import { environmentOutputs, type CommonConfig, type TargetDefinition } from "./types";
 import { type TargetOutputs } from "../../model/outputs";
 
@@ -27,7 +27,8 @@ export const kubernetesSchema = z.strictObject({
       hostnames: z.array(z.string().min(1)).min(1, "needs at least one host name"),
     })
     .optional(),
-  scaleDownIdleSlot: scaleDownSchema.optional(),
+  /** Retired: refused with the fix (see retiredScaleDownSchema). */
+    scaleDownIdleSlot: retiredScaleDownSchema,
 });
 
 export type KubernetesBlock = z.output<typeof kubernetesSchema>;
@@ -44,7 +45,7 @@ function build(common: CommonConfig, block: KubernetesBlock): TargetOutputs {
     healthCheck: block.healthCheck,
     containerPort: block.containerPort,
     gateway: block.gateway,
-    scaleDownIdleSlot: block.scaleDownIdleSlot,
+    scaledDown: common.scaledDown,
   });
   return {
     ...environmentOutputs(env),

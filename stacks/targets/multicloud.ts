@@ -42,8 +42,8 @@ export type MulticloudBlock = z.output<typeof multicloudSchema>;
 function build(common: CommonConfig, block: MulticloudBlock): TargetOutputs {
   const awsAt = awsProvider(common.service, block.primary.region);
   const gcpAt = gcpProvider(common.service, block.standby.project, block.standby.region);
-  const primary = buildAwsEnvironment(common.service, common, { ...block.primary, healthCheck: block.healthCheck, containerPort: block.containerPort, listener: undefined, scaleDownIdleSlot: undefined }, awsAt, block.primary.network);
-  const standby = buildGcpEnvironment(`${common.service}-standby`, common, { ...block.standby, healthCheck: block.healthCheck, containerPort: block.containerPort, scaleDownIdleSlot: undefined }, gcpAt, block.standby.region);
+  const primary = buildAwsEnvironment(common.service, common, { ...block.primary, healthCheck: block.healthCheck, containerPort: block.containerPort, listener: undefined }, awsAt, block.primary.network);
+  const standby = buildGcpEnvironment(`${common.service}-standby`, common, { ...block.standby, healthCheck: block.healthCheck, containerPort: block.containerPort }, gcpAt, block.standby.region);
   const failover = new Route53Failover(`${common.service}-failover`, {
     provider: awsAt,
     zoneId: block.dns.zoneId,

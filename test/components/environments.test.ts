@@ -3,13 +3,13 @@ import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { AwsBlueGreenEnvironment } from "../../components/environment/aws";
 import { AzureBlueGreenEnvironment } from "../../components/environment/azure";
 import { GcpBlueGreenEnvironment } from "../../components/environment/gcp";
 import { KubernetesBlueGreenEnvironment } from "../../components/environment/kubernetes";
-import { slotCapacity, type ScaleDownIdleSlot } from "../../components/environment/slots";
-import type { Weights } from "../../model/weights";
+import { slotCapacities, slotCapacity } from "../../components/environment/slots";
+import type { Slot, Weights } from "../../model/weights";
 import { byName, diffBuilds, one, ofType, promiseOf, recorded, resetRecorded, settle, unwrap, unknownOutput, useMocks } from "./mocks";
 
 const STEPS = [0, 5, 25, 50, 100];
@@ -19,7 +19,7 @@ const hc = { path: "/healthz" };
 
 interface Opts {
   weights?: pulumi.Input<Weights>;
-  scaleDownIdleSlot?: ScaleDownIdleSlot;
+  scaledDown?: Slot;
   healthCheck?: typeof hc;
 }
 const build = {
@@ -32,7 +32,7 @@ const build = {
       weights: o.weights ?? w(0),
       healthCheck: "healthCheck" in o ? o.healthCheck! : hc,
       network: { vpcId: "vpc-1", subnetIds: ["s1", "s2"], securityGroupIds: ["sg"] },
-      scaleDownIdleSlot: o.scaleDownIdleSlot,
+      scaledDown: o.scaledDown,
     }),
   gcp: (o: Opts = {}) =>
     new GcpBlueGreenEnvironment("svc", {
@@ -43,7 +43,7 @@ const build = {
       slots,
       weights: o.weights ?? w(0),
       healthCheck: "healthCheck" in o ? o.healthCheck! : hc,
-      scaleDownIdleSlot: o.scaleDownIdleSlot,
+      scaledDown: o.scaledDown,
     }),
   azure: (o: Opts = {}) =>
     new AzureBlueGreenEnvironment("svc", {
@@ -55,7 +55,7 @@ const build = {
       slots,
       weights: o.weights ?? w(0),
       healthCheck: "healthCheck" in o ? o.healthCheck! : hc,
-      scaleDownIdleSlot: o.scaleDownIdleSlot,
+      scaledDown: o.scaledDown,
     }),
   kubernetes: (o: Opts = {}) =>
     new KubernetesBlueGreenEnvironment("svc", {
@@ -67,7 +67,7 @@ const build = {
       weights: o.weights ?? w(0),
       healthCheck: "healthCheck" in o ? o.healthCheck! : hc,
       gateway: { name: "public", hostnames: ["hello.example.com"] },
-      scaleDownIdleSlot: o.scaleDownIdleSlot,
+      scaledDown: o.scaledDown,
     }),
 };
 type Cloud = keyof typeof build;
@@ -88,10 +88,17 @@ const capacityOf: Record<Cloud, (slot: string) => number | boolean> = {
 describe("BlueGreenEnvironment per cloud", () => {
   before(() => useMocks());
 
-  it("slotCapacity is 0 only when idle and scale-down is on", () => {
-    assert.equal(slotCapacity(0, 3, { afterSeconds: 600 }), 0);
-    assert.equal(slotCapacity(5, 3, { afterSeconds: 600 }), 3);
-    assert.equal(slotCapacity(0, 3, undefined), 3);
+  it("slotCapacity is 0 only for the slot the driver scaled down", () => {
+    assert.equal(slotCapacity("green", 3, "green"), 0);
+    assert.equal(slotCapacity("blue", 3, "green"), 3);
+    assert.equal(slotCapacity("green", 3, undefined), 3);
+  });
+
+  it("refuses weight on a slot scaled down to 0, naming the slot and the way back", async () => {
+    const capacities = slotCapacities("TestEnvironment", pulumi.output(w(5)), slots, "green");
+    assert.equal(await promiseOf(capacities.blue), 2);
+    await assert.rejects(promiseOf(capacities.green), /weights\.green: is 5% on a slot scaled down to 0.*bring green back first/s);
+    assert.equal(await promiseOf(slotCapacities("TestEnvironment", pulumi.output(w(0)), slots, "green").green), 0);
   });
 
   describe("AWS", () => {
@@ -197,13 +204,20 @@ describe("BlueGreenEnvironment per cloud", () => {
           assert.ok(r.provider && !r.provider.includes("::default"), `${r.type} ${r.name} uses provider ${r.provider}`);
         }
       });
-      it("scale-down sets only the idle slot's capacity to zero", async () => {
+      it("the driver's scale-down sets only the scaled-down slot's capacity to zero", async () => {
         resetRecorded();
-        build[cloud]({ weights: w(0), scaleDownIdleSlot: { afterSeconds: 300 } });
+        build[cloud]({ weights: w(0), scaledDown: "green" });
         await settle();
-        assert.ok([0, false].includes(capacityOf[cloud]("green") as never), `green idle: ${capacityOf[cloud]("green")}`);
+        assert.ok([0, false].includes(capacityOf[cloud]("green") as never), `green scaled down: ${capacityOf[cloud]("green")}`);
         assert.ok(![0, false].includes(capacityOf[cloud]("blue") as never), "blue keeps capacity");
       });
+      it("without the driver's scale-down, an idle slot keeps its capacity", async () => {
+        resetRecorded();
+        build[cloud]({ weights: w(0) });
+        await settle();
+        assert.ok(![0, false].includes(capacityOf[cloud]("green") as never), `green idle but not scaled down: ${capacityOf[cloud]("green")}`);
+      });
+
       it("rejects a missing health check, naming the component, field and fix", () => {
         assert.throws(() => build[cloud]({ healthCheck: undefined }), /BlueGreenEnvironment: healthCheck: a health check is required\. Fix: set healthCheck\.path/);
       });

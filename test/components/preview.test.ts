@@ -30,7 +30,7 @@ describe("preview with unknown values", () => {
     [
       "KubernetesBlueGreenEnvironment",
       "kubernetes:apps/v1:Deployment",
-      () => new KubernetesBlueGreenEnvironment("kenv", { provider: new k8s.Provider("k3", {}), service: "s", namespace: "apps", image: "i", slots: { blue: { version: "1", capacity: 1 }, green: { version: "2", capacity: 1 } }, weights: unknownOutput(), healthCheck: hc, scaleDownIdleSlot: { afterSeconds: 60 } }),
+      () => new KubernetesBlueGreenEnvironment("kenv", { provider: new k8s.Provider("k3", {}), service: "s", namespace: "apps", image: "i", slots: { blue: { version: "1", capacity: 1 }, green: { version: "2", capacity: 1 } }, weights: unknownOutput(), healthCheck: hc, scaledDown: "green" }),
     ],
   ];
   for (const [name, type, make] of cases) {

@@ -66,13 +66,23 @@ describe("stack targets", () => {
       it("a change of switchyard:traffic changes only the traffic resources' inputs", async () => {
         const config = stackFile(name);
         const common = commonOf(config);
-        // Without scale-down: with it, the idle slot's capacity follows its weight by design.
-        const block = { ...(parseBlock(name, config) as object), scaleDownIdleSlot: undefined };
+        const block = parseBlock(name, config);
         const { changed, all } = await diffBuilds((v) => void buildTarget(name, { ...common, traffic: v ? { blue: 95, green: 5 } : { blue: 100, green: 0 } }, block));
         assert.ok(all.length > 6, `a full graph, got ${all.length}`);
         const traffic = /::(.*-traffic-(listener|urlmap|route|blue|green|profile))$/;
         assert.ok(changed.length >= 1);
         for (const key of changed) assert.match(key, traffic, `${key} changed with the weights`);
+      });
+      it("the driver's scale-down of green (CommonConfig.scaledDown) changes only green's own resources, never traffic", async () => {
+        const config = stackFile(name);
+        const common = { ...commonOf(config), traffic: { blue: 100, green: 0 } };
+        const block = parseBlock(name, config);
+        const { changed } = await diffBuilds((v) => void buildTarget(name, { ...common, scaledDown: v ? "green" : undefined }, block));
+        assert.ok(changed.length >= 1, "scaling green down changes something");
+        for (const key of changed) {
+          assert.match(key, /green/, `${key} changed with green's scale-down`);
+          assert.doesNotMatch(key, /-traffic-/, `${key}: a scale-down must not touch traffic`);
+        }
       });
     });
   }

@@ -124,6 +124,18 @@ describe("loading a stack file", () => {
     );
   });
 
+  it("refuses the retired scaleDownIdleSlot on every cloud target, saying the driver scales down and which setting times it", () => {
+    const root = path.resolve(__dirname, "..", "..", "..");
+    for (const cloud of ["aws", "gcp", "azure", "kubernetes"]) {
+      const { config } = loadStackConfig(cloud, root);
+      const entries = { ...valid, "switchyard:local": undefined, "switchyard:target": cloud, [`switchyard:${cloud}`]: { ...(config as unknown as Record<string, object>)[cloud], scaleDownIdleSlot: { afterSeconds: 600 } } };
+      const found = problems(entries).find((p) => p.path === `switchyard:${cloud}.scaleDownIdleSlot`);
+      assert.ok(found, `${cloud}: ${JSON.stringify(problems(entries))}`);
+      assert.match(found.message, /no longer a setting: the driver scales the idle slot down itself/);
+      assert.match(found.fix, /delete it, and set switchyard:rollout\.scaleDownDelay/);
+    }
+  });
+
   it("loads the repository's own local stack", () => {
     const { config } = loadStackConfig("local", path.resolve(__dirname, "..", "..", ".."));
     assert.equal(config.target, "local");
