@@ -10,7 +10,8 @@
  * to show that both construct the same ones.
  *
  *   node_modules/.bin/node --import tsx bench/components.ts
- *   SWITCHYARD_BENCH_COMPONENT_REPS=3 (default 1): builds per variant and N; medians are printed.
+ *   SWITCHYARD_BENCH_REPS (default 3): builds per variant and N; medians are printed. Wall time
+ *   on a shared machine varies by tens of percent between runs; CPU time and the medians much less.
  */
 import { execFileSync } from "node:child_process";
 import * as aws from "@pulumi/aws";
@@ -91,14 +92,14 @@ export interface ComponentsFigures {
   readonly memAboveBaselineRatio: number;
   readonly cpuRatio: number;
   readonly medians: Record<Variant, Record<number, { buildMs: number; cpuMs: number; maxRssKb: number }>>;
-  readonly scaling: { time: number; mem: number; memAboveBaseline: number };
+  readonly scaling: { time: number; cpu: number; mem: number; memAboveBaseline: number };
 }
 
 const verdict = (ratio: number) => (ratio <= GOAL ? "meets" : "misses");
 const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
 
 export function main(): ComponentsFigures {
-  const reps = Math.max(1, Math.floor(Number(process.env.SWITCHYARD_BENCH_COMPONENT_REPS) || 1));
+  const reps = Math.max(1, Math.floor(Number(process.env.SWITCHYARD_BENCH_REPS) || 3));
   const [fc, fr] = VARIANTS.map((v) => runChild(v, FINGERPRINT_N, true));
   const fair = compareCensus({ label: "components", census: fc!.census }, { label: "raw", census: fr!.census });
   console.log(
@@ -146,11 +147,13 @@ export function main(): ComponentsFigures {
 
   const scaling = {
     time: c[200]!.buildMs / c[50]!.buildMs,
+    cpu: c[200]!.cpuMs / c[50]!.cpuMs,
     mem: c[200]!.maxRssKb / c[50]!.maxRssKb,
     // RSS includes the SDKs loaded before any build: the growth above N=0 is what scales with N.
     memAboveBaseline: (c[200]!.maxRssKb - c[0]!.maxRssKb) / (c[50]!.maxRssKb - c[0]!.maxRssKb),
   };
   console.log(`\ncomponents, time(200)/time(50) = ${scaling.time.toFixed(2)}  (linear: 4.0)`);
+  console.log(`components, cpu(200)/cpu(50)   = ${scaling.cpu.toFixed(2)}  (linear: 4.0)`);
   console.log(`components, mem(200)/mem(50)   = ${scaling.mem.toFixed(2)}  (linear: 4.0; whole-process peak, dominated by the loaded SDKs)`);
   console.log(`components, mem above N=0 baseline, 200 vs 50 = ${scaling.memAboveBaseline.toFixed(2)}  (linear: 4.0)`);
   return {
