@@ -28,11 +28,11 @@ const envNumber = (key: string, fallback: number) => {
 };
 
 /** Runs a benchmark that prints its own figures (components: issue #3; drift: issue #5). */
-async function ownReportBench(name: string, main: () => unknown): Promise<{ ran: boolean; note: string; error?: string }> {
+async function ownReportBench(name: string, main: () => unknown): Promise<{ ran: boolean; note: string; figures?: unknown; error?: string }> {
   log(`${name} benchmark:`);
   try {
-    await main();
-    return { ran: true, note: `ran the ${name} benchmark; its figures are in its own output` };
+    const figures = await main();
+    return { ran: true, note: `ran the ${name} benchmark; its figures are in its own output`, figures };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log(`${name} benchmark failed: ${message}`);
