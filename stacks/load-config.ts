@@ -37,7 +37,8 @@ function problemsOf(error: z.ZodError): ConfigProblem[] {
       return issue.keys.map((key) => ({
         path: `${NAMESPACE}:${[...parts, key].join(".")}`,
         message: "is not a known setting",
-        fix: fixFor(dotted, issue),
+        // A key with a story of its own (a retired or driver-only one) gets its own fix.
+        fix: FIXES[[...parts, key].join(".")] ?? fixFor(dotted, issue),
       }));
     }
     // A secret where none may go: its type error ("expected string") would only puzzle.

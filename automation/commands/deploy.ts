@@ -17,7 +17,7 @@ import { planOf, settingsOf } from "../../model/config/rollout";
 import { isActive, ownerAlive, ownerHere, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
 import { openRolloutSession, type RolloutSession } from "../rollout/session";
 import type { StackOutputs } from "../../model/outputs";
-import { heldBack, releaseIntentOf } from "../rollout/driver-status";
+import { heldBack, heldBackText, releaseIntentOf } from "../rollout/driver-status";
 import { readLedger, releaseConfigOf } from "../releases/ledger";
 import { clearPendingDeploy, markDeployStarting } from "../releases/pending-deploy";
 import { saveCheckpoint } from "../recovery/checkpoints";
@@ -152,12 +152,6 @@ async function prepareState(session: RolloutSession): Promise<void> {
 export interface DeployFlags {
   /** Roll out again a release the stack file still asks for after it was rolled back. */
   readonly retry?: boolean;
-}
-
-/** What a held-back release was, for its error. */
-function heldBackText(record: RolloutRecord): string {
-  if (record.kind === "rollback") return `what rollback ${record.id} took the stack back from (it restored ${record.restoresRelease ?? "an earlier release"})`;
-  return `${record.canaryVersion} on ${record.canarySlot}, which rollout ${record.id} rolled back (${record.statusReason ?? "no reason recorded"})`;
 }
 
 export async function deploy(ctx: CommandContext, flags: DeployFlags = {}): Promise<CommandResult> {

@@ -8,7 +8,9 @@ import { ExitCode } from "../exit-codes";
 import { checkHealth, declaredHealthPath, rolloutInFlight } from "../health/check";
 import type { ExportedState } from "../health/collect";
 import { buildReport } from "../report/build";
+import { heldBack, heldBackText, releaseIntentOf } from "../rollout/driver-status";
 import { isActive, ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
+import { readStackConfigValues } from "../stack-file";
 import { openRolloutSession } from "../rollout/session";
 import { engineBackendUrl, PROJECT_NAME } from "../workspace";
 import type { CommandContext } from "./context";
@@ -60,6 +62,12 @@ export async function status(ctx: CommandContext): Promise<CommandResult> {
     nextSteps.push(...rollout.nextSteps);
   } else if (record?.status === "rolled-back") {
     notes.push(`last rollout ${record.id} rolled back: ${record.statusReason ?? ""}`);
+  }
+  // The file asks for a release the driver keeps out of service: say so, with the two ways on.
+  const held = active ? undefined : heldBack(record, releaseIntentOf(readStackConfigValues(ctx.workDir, ctx.stack)));
+  if (held) {
+    notes.push(`the stack file asks for ${heldBackText(held)}; the stack runs the release before it until the file changes`);
+    nextSteps.push(`change switchyard:slots or switchyard:active in stacks/Pulumi.${ctx.stack}.yaml, then switchyard deploy --stack ${ctx.stack}`, `switchyard deploy --stack ${ctx.stack} --retry (roll the same release out again)`);
   }
   if (health.verdict !== "healthy" && !active) {
     nextSteps.push(`switchyard drift --stack ${ctx.stack}`, `switchyard deploy --stack ${ctx.stack} (repairs what the engine can see)`);

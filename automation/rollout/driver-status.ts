@@ -84,3 +84,9 @@ export function heldBack(record: RolloutRecord | undefined, file: ReleaseIntent)
   if (record.status === "rolled-back" || (record.status === "succeeded" && record.kind === "rollback")) return record;
   return undefined;
 }
+
+/** What a held-back release was, for deploy's error and status's note. */
+export function heldBackText(record: RolloutRecord): string {
+  if (record.kind === "rollback") return `what rollback ${record.id} took the stack back from (it restored ${record.restoresRelease ?? "an earlier release"})`;
+  return `${record.canaryVersion} on ${record.canarySlot}, which rollout ${record.id} rolled back (${record.statusReason ?? "no reason recorded"})`;
+}

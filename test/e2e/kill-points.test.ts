@@ -205,6 +205,12 @@ describe("e2e: kill points of rollback and abort", function () {
       assert.match(again.stderr, new RegExp(`what rollback ${done.id} took the stack back from[^]*--retry`));
       assert.equal((await ledger()).filter((e) => e.deploymentId === done.id).length, 1);
       await assertRolledBackToRel1();
+      // status says which release the file asks for and why it does not run, and the ways on.
+      const status = await project.cli("status", "--json");
+      assert.equal(status.code, 0, status.stderr);
+      const report = JSON.parse(status.stdout) as { summary: { message?: string }; next_steps: string[] };
+      assert.match(report.summary.message ?? "", new RegExp(`the stack file asks for what rollback ${done.id} took the stack back from`));
+      assert.ok(report.next_steps.some((s) => s.includes("--retry")), report.next_steps.join("\n"));
     });
   });
 

@@ -136,6 +136,12 @@ describe("loading a stack file", () => {
     }
   });
 
+  it("refuses switchyard:driverStatus in a stack file: it belongs to the driver's effective config only", () => {
+    const found = problems({ ...valid, "switchyard:driverStatus": { weights: { blue: 50, green: 50 } } }).find((p) => p.path === "switchyard:driverStatus");
+    assert.ok(found);
+    assert.match(found.fix, /remove it: the driver's status lives in the backend/);
+  });
+
   it("loads the repository's own local stack", () => {
     const { config } = loadStackConfig("local", path.resolve(__dirname, "..", "..", ".."));
     assert.equal(config.target, "local");
