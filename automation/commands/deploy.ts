@@ -13,6 +13,7 @@ import { buildReport } from "../report/build";
 import type { Report } from "../report/model";
 import { progressView } from "../report/progress";
 import { decide, type Running } from "../rollout/decide";
+import { withAnalysisPhases } from "../../model/config/analysis-phases";
 import { planOf, settingsOf } from "../../model/config/rollout";
 import { isActive, ownerAlive, ownerHere, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
 import { openRolloutSession, type RolloutSession } from "../rollout/session";
@@ -225,7 +226,7 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags = {}): Prom
   }
 
   const { config } = session;
-  const plan = planOf(config.rollout).filter((step) => step.weight >= decision.fromWeight);
+  const plan = withAnalysisPhases(planOf(config.rollout), config.analysis).filter((step) => step.weight >= decision.fromWeight);
   const settings = settingsOf(config.rollout);
   const now = new Date().toISOString();
   const record: RolloutRecord = {

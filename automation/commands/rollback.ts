@@ -14,6 +14,7 @@ import { listReleases, type Release } from "../releases/releases";
 import { RELEASE_KEYS } from "../../model/driver-status";
 import { releaseIntentOf } from "../rollout/driver-status";
 import { isActive, ownerAlive, ownerHere, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
+import { withAnalysisPhases } from "../../model/config/analysis-phases";
 import { planOf } from "../../model/config/rollout";
 import { openRolloutSession, type RolloutSession } from "../rollout/session";
 import { readStackConfigValues } from "../stack-file";
@@ -107,7 +108,7 @@ async function verifyOutputs(session: RolloutSession, target: Release): Promise<
 
 function planFor(session: RolloutSession, flags: RollbackFlags) {
   // Not gradual: straight to the release's slot, no bake, no analysis: restoring service is urgent.
-  return flags.gradual ? planOf(session.config.rollout) : [{ kind: "shift" as const, weight: 100, bakeSeconds: 0, analysis: false }];
+  return flags.gradual ? withAnalysisPhases(planOf(session.config.rollout), session.config.analysis) : [{ kind: "shift" as const, weight: 100, bakeSeconds: 0, analysis: false }];
 }
 
 /** A rollout record whose canary is the release's slot running the release's version. */

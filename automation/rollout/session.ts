@@ -21,6 +21,7 @@ import { applyRolloutFlags, hasRolloutFlags } from "./overrides";
 import { openDocumentStore } from "../store/open-store";
 import type { DocumentStore } from "../store/document-store";
 import { engineBackendUrl, openStack, PROJECT_NAME, type OpenedStack } from "../workspace";
+import { metricsFor } from "../../model/config/analysis-phases";
 import type { PlanStep } from "../../model/config/plan";
 import { RolloutRunner, type RolloutEvent } from "./runner";
 import { ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "./record";
@@ -83,8 +84,10 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
     return { changes: (result.summary.resourceChanges ?? {}) as Record<string, number> };
   };
 
-  const analyse = async (_step: PlanStep, _index: number, weights: { blue: number; green: number }, signal: AbortSignal, record: RolloutRecord) => {
+  const analyse = async (step: PlanStep, _index: number, weights: { blue: number; green: number }, signal: AbortSignal, record: RolloutRecord) => {
     if (!config.analysis) return undefined;
+    const names = metricsFor(config.analysis, step.kind);
+    if (names.length === 0) return undefined;
     const out = await outputs();
     const analysisCtx: AnalysisContext = {
       stack: ctx.stack,
@@ -97,7 +100,7 @@ export async function openRolloutSession(ctx: CommandContext, options: { mustExi
       haproxy: out.trafficSocket && out.trafficBackend ? { socketPath: out.trafficSocket, backend: out.trafficBackend } : undefined,
       signal,
     };
-    return runAnalysis(await analysisMetrics(), analysisCtx);
+    return runAnalysis((await analysisMetrics()).filter((metric) => names.includes(metric.name)), analysisCtx);
   };
 
   return {

@@ -1,6 +1,7 @@
 /** Blue/green on this machine: two workload processes of the sample service behind HAProxy. */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { ComponentArgsError } from "../errors";
 import { LocalWorkload } from "../local/resources";
 import { HaproxyTrafficSplit } from "../traffic/haproxy-split";
 import type { MechanismKind } from "../../model/mechanism";
@@ -74,7 +75,7 @@ export class LocalBlueGreenEnvironment extends pulumi.ComponentResource {
         listenAddress: address,
         listenPort: args.listenPort,
         backends: { blue: { address, port: args.slots.blue.port }, green: { address, port: args.slots.green.port } },
-        weights: args.weights,
+        weights: refuseWeightOnScaledDown(name, args.weights, args.slots),
         runDir: args.runDir,
         haproxy: args.haproxy,
       },
@@ -89,4 +90,16 @@ export class LocalBlueGreenEnvironment extends pulumi.ComponentResource {
     this.versions = { blue: workloads.blue?.version ?? pulumi.output(args.slots.blue.version), green: workloads.green?.version ?? pulumi.output(args.slots.green.version) };
     this.registerOutputs({ endpoint: this.endpoint, weights: this.weights, slotEndpoints: this.slotEndpoints });
   }
+}
+
+/** A slot with no process must take no weight: the update fails instead of sending traffic to nothing. */
+function refuseWeightOnScaledDown(component: string, weights: pulumi.Input<Weights>, slots: Readonly<Record<Slot, LocalSlotArgs>>): pulumi.Output<Weights> {
+  return pulumi.output(weights).apply((w) => {
+    for (const slot of SLOTS) {
+      if (slots[slot].scaledDown && w[slot] > 0) {
+        throw new ComponentArgsError(`LocalBlueGreenEnvironment ${component}`, `weights.${slot}`, `is ${w[slot]}% on a slot scaled down to no process`, `bring ${slot} back first: a full update without its scale-down, then move weight`);
+      }
+    }
+    return w;
+  });
 }

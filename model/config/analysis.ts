@@ -178,14 +178,28 @@ export const metricSchema = z
     }
   });
 
+/** Names of the metrics one blue-green phase runs (as Argo Rollouts' pre-/postPromotionAnalysis). */
+const phaseMetrics = z.array(z.string({ message: "must be a metric's name" }), { message: "must list metric names, e.g. [probe]" }).min(1, "must name at least one metric (leave it out for the default)");
+
 export const analysisSchema = z
-  .strictObject({ metrics: z.array(metricSchema).min(1, "must list at least one metric") })
+  .strictObject({
+    metrics: z.array(metricSchema).min(1, "must list at least one metric"),
+    /** blue-green: metrics run on the new slot at 0%, before the switch. Default: the http metrics without a url (they probe the new slot's own endpoint). */
+    prePromotion: phaseMetrics.optional(),
+    /** blue-green: metrics run after the switch. Default: all of them. */
+    postPromotion: phaseMetrics.optional(),
+  })
   .superRefine((analysis, ctx) => {
     const seen = new Set<string>();
     analysis.metrics.forEach((metric, index) => {
       if (seen.has(metric.name)) ctx.addIssue({ code: "custom", path: ["metrics", index, "name"], message: `"${metric.name}" is used by another metric; names must be unique` });
       seen.add(metric.name);
     });
+    for (const phase of ["prePromotion", "postPromotion"] as const) {
+      analysis[phase]?.forEach((name, index) => {
+        if (!seen.has(name)) ctx.addIssue({ code: "custom", path: [phase, index], message: `"${name}" names no metric; the metrics are ${[...seen].join(", ")}` });
+      });
+    }
   });
 
 export type AnalysisConfig = z.output<typeof analysisSchema>;

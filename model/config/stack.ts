@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { analysisSchema } from "./analysis";
-import { rolloutSchema } from "./rollout";
+import { rolloutSchema, settingsOf, type RolloutConfig } from "./rollout";
 import { driftSchema, DRIFT_FIXES } from "./drift";
 
 export const NAMESPACE = "switchyard";
@@ -78,6 +78,12 @@ export const stackConfigSchema = z
     if (!config.traffic && !config.active) {
       ctx.addIssue({ code: "custom", path: ["traffic"], message: "is required unless switchyard:active names the slot to serve" });
     }
+    const strategy = strategyOf(config.rollout);
+    for (const phase of ["prePromotion", "postPromotion"] as const) {
+      if (config.analysis?.[phase] && strategy !== undefined && strategy !== "blue-green") {
+        ctx.addIssue({ code: "custom", path: ["analysis", phase], message: `applies to blue-green rollouts only; a ${strategy} rollout runs every metric at every step` });
+      }
+    }
     if (config.target === "local" && !config.local) {
       ctx.addIssue({ code: "custom", path: ["local"], message: "is required when target is local" });
     }
@@ -87,6 +93,15 @@ export const stackConfigSchema = z
       }
     }
   });
+
+/** The rollout's strategy; undefined when its own block is invalid (reported there). */
+function strategyOf(rollout: RolloutConfig): string | undefined {
+  try {
+    return settingsOf(rollout).strategy;
+  } catch {
+    return undefined;
+  }
+}
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
