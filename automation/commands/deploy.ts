@@ -4,7 +4,6 @@
  * the service answers as declared. Exit 0 when it succeeded and serves, 3 when it rolled back,
  * 4 when analysis paused it for a person, 5 when it was applied but the service does not serve.
  */
-import { randomUUID } from "node:crypto";
 import { ConfigError, ReleaseHeldBackError, RolloutInProgressError } from "../../model/errors";
 import { ExitCode } from "../exit-codes";
 import { checkHealthSettled, declaredHealthPath, type SettleOptions } from "../health/check";
@@ -15,7 +14,7 @@ import { progressView } from "../report/progress";
 import { decide, type Running } from "../rollout/decide";
 import { withAnalysisPhases } from "../../model/config/analysis-phases";
 import { planOf, settingsOf } from "../../model/config/rollout";
-import { isActive, ownerAlive, ownerHere, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
+import { isActive, newRolloutRecord, ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
 import { openRolloutSession, type RolloutSession } from "../rollout/session";
 import type { StackOutputs } from "../../model/outputs";
 import { heldBack, heldBackText, releaseIntentOf } from "../rollout/driver-status";
@@ -228,9 +227,7 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags = {}): Prom
   const { config } = session;
   const plan = withAnalysisPhases(planOf(config.rollout), config.analysis).filter((step) => step.weight >= decision.fromWeight);
   const settings = settingsOf(config.rollout);
-  const now = new Date().toISOString();
-  const record: RolloutRecord = {
-    id: `r-${randomUUID().slice(0, 8)}`,
+  const record = newRolloutRecord({
     stack: ctx.stack,
     service: config.service,
     strategy: settings.strategy,
@@ -239,21 +236,13 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags = {}): Prom
     stableVersion: running!.versions[decision.stable],
     canaryVersion: config.slots[decision.canary].version,
     plan,
-    prepared: false,
-    stepIndex: 0,
-    steps: [],
     weights: running!.weights,
-    status: "running",
-    owner: ownerHere(),
     priorConfig: { ...(await priorReleaseConfig(session)) },
     // What this rollout applies, whatever a checkout's file says while it runs; the weights stay
     // where they run now until it moves them, and a slot scaled down earlier comes back first.
     intent: { ...intent },
     scaleDownAfterSeconds: settings.strategy === "blue-green" ? settings.scaleDownDelaySeconds : undefined,
-    rollbackTriggers: [],
-    startedAt: now,
-    updatedAt: now,
-  };
+  });
   if (Object.keys(record.priorConfig).length === 0) {
     // No history with config (a stack deployed by other means): fall back to what runs.
     const slots = (fileValues.slots ?? {}) as Record<string, object>;

@@ -6,14 +6,13 @@
  * or step by step with analysis under --gradual), then the release's exact config is applied.
  */
 import { execFileSync } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { otherSlot, type Slot } from "../../model/weights";
 import { SwitchyardError, RolloutInProgressError } from "../../model/errors";
 import { gitCommit } from "../releases/ledger";
 import { listReleases, type Release } from "../releases/releases";
 import { RELEASE_KEYS } from "../../model/driver-status";
 import { releaseIntentOf } from "../rollout/driver-status";
-import { isActive, ownerAlive, ownerHere, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
+import { isActive, newRolloutRecord, ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
 import { withAnalysisPhases } from "../../model/config/analysis-phases";
 import { planOf } from "../../model/config/rollout";
 import { openRolloutSession, type RolloutSession } from "../rollout/session";
@@ -124,9 +123,7 @@ async function startRecord(session: RolloutSession, target: Release, current: Re
     },
     active: canary,
   };
-  const now = new Date().toISOString();
-  const record: RolloutRecord = {
-    id: `rb-${randomUUID().slice(0, 8)}`,
+  const record = newRolloutRecord({
     kind: "rollback",
     finalConfig,
     release,
@@ -141,18 +138,10 @@ async function startRecord(session: RolloutSession, target: Release, current: Re
     stableVersion: outputs.slots?.[stable]?.version ?? "?",
     canaryVersion,
     plan,
-    prepared: false,
-    stepIndex: 0,
-    steps: [],
     weights: outputs.weights!,
-    status: "running",
     statusReason: `rolling back to ${target.id}`,
-    owner: ownerHere(),
     priorConfig: current.config,
-    rollbackTriggers: [],
-    startedAt: now,
-    updatedAt: now,
-  };
+  });
   const existing = await session.store.get<RolloutRecord>(ROLLOUT_KEY);
   return session.store.put(ROLLOUT_KEY, record, existing?.revision ?? 0);
 }

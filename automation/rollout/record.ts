@@ -3,8 +3,9 @@
  * backend after every change so that `status`, `pause`, `abort` in another terminal and a
  * restarted driver on another machine all see the same rollout.
  */
-import { pidRunning } from "../pid";
+import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { pidRunning } from "../pid";
 import type { Slot, Weights } from "../../model/weights";
 import type { AnalysisRun } from "../analysis/types";
 import type { PlanStep, StrategyName } from "../../model/config/plan";
@@ -105,6 +106,26 @@ export function isActive(record: RolloutRecord | undefined): record is RolloutRe
 
 export function ownerHere(): Owner {
   return { host: hostname(), pid: process.pid, heartbeatAt: new Date().toISOString() };
+}
+
+/** What a command decides about a new rollout; the rest of a fresh record is the same for all. */
+export type NewRollout = Omit<RolloutRecord, "id" | "prepared" | "stepIndex" | "steps" | "status" | "owner" | "rollbackTriggers" | "startedAt" | "updatedAt">;
+
+/** A record at its start, driven by this process: `r-…` for a rollout, `rb-…` for a rollback. */
+export function newRolloutRecord(fields: NewRollout, now = new Date()): RolloutRecord {
+  const at = now.toISOString();
+  return {
+    id: `${fields.kind === "rollback" ? "rb" : "r"}-${randomUUID().slice(0, 8)}`,
+    ...fields,
+    prepared: false,
+    stepIndex: 0,
+    steps: [],
+    status: "running",
+    owner: ownerHere(),
+    rollbackTriggers: [],
+    startedAt: at,
+    updatedAt: at,
+  };
 }
 
 /** How long another machine's driver may stay silent before it is presumed dead. */
