@@ -50,15 +50,21 @@ function rolloutPlan(config: StackConfig) {
   };
 }
 
-function buildTarget(config: StackConfig, stack: string, status: DriverStatus | undefined): Record<string, unknown> {
-  const traffic = effectiveWeights(config, status);
-  const slots = Object.fromEntries(Object.entries(config.slots).map(([slot, { scaledDown: _retired, ...rest }]) => [slot, rest])) as CommonConfig["slots"];
-  const common: CommonConfig = { service: config.service, traffic, slots, scaledDown: scaledDownSlot(traffic, status) };
-  const block = (config as Record<string, unknown>)[config.target];
-  return { target: config.target, service: config.service, ...loadTarget(config.target).build(common, block, stack) };
+/** What one engine run builds: the stack's intent with the driver's status applied, validated. */
+export interface RunInputs {
+  readonly stack: string;
+  readonly entries: Readonly<Record<string, unknown>>;
+  readonly status: DriverStatus | undefined;
+  readonly config: StackConfig;
+  /** What every target builds from: the weights and the scaled-down slot of this run. */
+  readonly common: CommonConfig;
 }
 
-export async function switchyardProgram(): Promise<Record<string, unknown>> {
+/**
+ * Reads the run's config (the stack file, or the driver's effective config file) into what a
+ * target builds. Exported for programs that build their own resources from Switchyard's config.
+ */
+export function runInputs(): RunInputs {
   const stack = pulumi.getStack();
   const entries = configEntries();
   const status = driverStatusOf(entries, stack);
@@ -66,6 +72,21 @@ export async function switchyardProgram(): Promise<Record<string, unknown>> {
   const others = Object.fromEntries(Object.entries(entries).filter(([key]) => !key.startsWith(`${NAMESPACE}:`)));
   const effective = withRelease(intent, status);
   const config = parseStackConfig({ ...others, ...Object.fromEntries(Object.entries(effective).map(([key, value]) => [`${NAMESPACE}:${key}`, value])) }, `stack "${stack}" config`);
-  // Key paths only, for the policy pack (rules/security/plaintext-credentials.ts).
-  return { ...buildTarget(config, stack, status), rolloutPlan: rolloutPlan(config), [PLAINTEXT_CREDENTIALS_OUTPUT]: plaintextCredentialsOf(entries) };
+  const traffic = effectiveWeights(config, status);
+  // A stack file from before the driver's status moved to the backend may still carry `scaledDown`.
+  const slots = Object.fromEntries(Object.entries(config.slots).map(([slot, { scaledDown: _retired, ...rest }]) => [slot, rest])) as CommonConfig["slots"];
+  return { stack, entries, status, config, common: { service: config.service, traffic, slots, scaledDown: scaledDownSlot(traffic, status) } };
+}
+
+export async function switchyardProgram(): Promise<Record<string, unknown>> {
+  const { stack, entries, config, common } = runInputs();
+  const block = (config as Record<string, unknown>)[config.target];
+  return {
+    target: config.target,
+    service: config.service,
+    ...loadTarget(config.target).build(common, block, stack),
+    rolloutPlan: rolloutPlan(config),
+    // Key paths only, for the policy pack (rules/security/plaintext-credentials.ts).
+    [PLAINTEXT_CREDENTIALS_OUTPUT]: plaintextCredentialsOf(entries),
+  };
 }

@@ -20,7 +20,8 @@ import { readStackConfigValues } from "../stack-file";
 import { applyRolloutFlags, hasRolloutFlags } from "./overrides";
 import { openDocumentStore } from "../store/open-store";
 import type { DocumentStore } from "../store/document-store";
-import { engineBackendUrl, openStack, PROJECT_NAME, type OpenedStack } from "../workspace";
+import { engineBackendUrl, openStack, PROJECT_NAME, type OpenedStack, type ProgramScopes } from "../workspace";
+import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { metricsFor } from "../../model/config/analysis-phases";
 import type { PlanStep } from "../../model/config/plan";
 import { RolloutRunner, type RolloutEvent } from "./runner";
@@ -48,8 +49,17 @@ export interface RolloutSession {
   runner(doc: StoredDocument<RolloutRecord>, onEvent: (event: RolloutEvent) => void): RolloutRunner;
 }
 
-export async function openRolloutSession(ctx: CommandContext, options: { mustExist?: boolean } = {}): Promise<RolloutSession> {
-  const openEngine = () => openStack({ stackName: ctx.stack, workDir: ctx.workDir, mustExist: options.mustExist }, switchyardProgram);
+export interface SessionOptions {
+  readonly mustExist?: boolean;
+  /**
+   * The Pulumi program the engine runs: Switchyard's own unless a program that builds its own
+   * resources from Switchyard's config (stacks/program.ts runInputs) drives them with this driver.
+   */
+  readonly program?: PulumiFn | ProgramScopes;
+}
+
+export async function openRolloutSession(ctx: CommandContext, options: SessionOptions = {}): Promise<RolloutSession> {
+  const openEngine = () => openStack({ stackName: ctx.stack, workDir: ctx.workDir, mustExist: options.mustExist }, options.program ?? switchyardProgram);
   // Commands that change the stack validate config before any engine call; commands on an
   // existing stack first make sure it exists, which is the more useful error.
   const opened = options.mustExist ? await openEngine() : undefined;
