@@ -25,8 +25,11 @@ function describeRollout(record: RolloutRecord, stack: string): { note: string; 
     // Nothing drives a paused rollout: a person decides; a deploy would only report the pause.
     return { note: `rollout ${record.id} paused at ${at}${reason}; resume, promote or abort it`, nextSteps: commands(["resume", "promote", "abort"]) };
   }
-  const driver = ownerAlive(record.owner) ? `driven by ${record.owner!.host} pid ${record.owner!.pid}` : "no driver is running (deploy resumes it)";
-  return { note: `rollout ${record.id} ${record.status} at ${at}, ${driver}${reason}`, nextSteps: commands(["pause", "promote", "abort"]) };
+  if (!ownerAlive(record.owner)) {
+    // Its driver stopped (killed, or an update failed): a deploy takes it up where it stopped.
+    return { note: `rollout ${record.id} ${record.status} at ${at}, no driver is running (deploy resumes it)${reason}`, nextSteps: commands(["deploy", "abort"]) };
+  }
+  return { note: `rollout ${record.id} ${record.status} at ${at}, driven by ${record.owner!.host} pid ${record.owner!.pid}${reason}`, nextSteps: commands(["pause", "promote", "abort"]) };
 }
 
 export async function status(ctx: CommandContext): Promise<CommandResult> {

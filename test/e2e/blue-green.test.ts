@@ -36,13 +36,14 @@ describe("e2e: blue-green with scale-down after the hold", function () {
   it("switches 0 → 100 after pre-promotion analysis, with no failed request, then scales the old slot down", async () => {
     // A traffic metric beside the probe: before the switch it has no traffic to read (Inconclusive
     // by construction), so by default it runs after the switch only.
-    const errorShare = { name: "error-share", provider: { type: "haproxy" as const, measure: "errorShare" as const }, interval: "500ms", count: 2, successCondition: { max: 0.01 } };
+    // At least a second between measurements: the load generator sends its rate in one burst a second.
+    const errorShare = { name: "error-share", provider: { type: "haproxy" as const, measure: "errorShare" as const }, interval: "1s", count: 2, successCondition: { max: 0.01 } };
     project.writeConfig({ active: "green", traffic: undefined, slots: { blue: { version: "1.0.0" }, green: { version: "2.0.0" } }, rollout: blueGreen, analysis: { metrics: [...analysis!.metrics, errorShare] } });
     const written = stackFileText();
     const load = startLoad(`http://127.0.0.1:${project.ports.listen}/`);
     const result = await project.cli("deploy", "--json");
     const traffic = await load.stop();
-    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.code, 0, result.stderr + result.stdout.slice(0, 4000));
     const report = JSON.parse(result.stdout);
     assert.deepEqual(report.steps.map((s: { kind: string; weight: number; analysis: { phase: string; metrics: { name: string }[] } }) => [s.kind, s.weight, s.analysis.phase, s.analysis.metrics.map((m) => m.name)]), [
       ["pre-promotion", 0, "Successful", ["probe"]],
@@ -60,7 +61,7 @@ describe("e2e: blue-green with scale-down after the hold", function () {
     project.writeConfig({ active: "blue", traffic: undefined, slots: { blue: { version: "3.0.0" }, green: { version: "2.0.0" } }, rollout: blueGreen, analysis });
     const written = stackFileText();
     const result = await project.cli("deploy", "--json");
-    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.code, 0, result.stderr + result.stdout.slice(0, 4000));
     assert.deepEqual(await project.liveWeights(), { blue: 100, green: 0 });
     const blue = await httpGet(`http://127.0.0.1:${project.ports.listen}/`);
     assert.equal(JSON.parse(blue!.body).version, "3.0.0");

@@ -47,7 +47,9 @@ describe("e2e: crash safety and control of a rollout", function () {
 
     const status = await project.cli("status", "--json");
     assert.equal(status.code, 0, status.stderr);
-    assert.match(JSON.parse(status.stdout).summary.message, /no driver is running \(deploy resumes it\)/);
+    const statusReport = JSON.parse(status.stdout) as { summary: { message: string }; next_steps: string[] };
+    assert.match(statusReport.summary.message, /no driver is running \(deploy resumes it\)/);
+    assert.deepEqual(statusReport.next_steps, [`switchyard deploy --stack ${project.stackName}`, `switchyard abort --stack ${project.stackName}`]);
 
     const resumed = await project.cli("deploy", "--json");
     assert.equal(resumed.code, 0, resumed.stderr);
