@@ -7,8 +7,8 @@
  * end-to-end suite runs alone, since it measures failed requests under load. Prints one closing line over all
  * suites: "tests: N passed, N failed, N skipped".
  */
-import { spawn } from "node:child_process";
-import { globSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, globSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -38,13 +38,31 @@ interface Tally {
 }
 
 const REPORTER = path.join(ROOT, "test", "support", "counting-reporter.js");
+/** How long a mocha process may stay after its run ended (its after hooks have run by then). */
+const LINGER_MS = 60_000;
+
+/** SIGKILL to a process and all its descendants, children first found through pgrep. */
+function killTree(pid: number): void {
+  let children: number[] = [];
+  try {
+    children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+  } catch {
+    // pgrep exits 1 when there are none.
+  }
+  for (const child of children) killTree(child);
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
+}
 
 /**
  * Runs one mocha process; its output is streamed when it runs alone, else printed whole when it
  * ends. The counts are mocha's own (counting-reporter.js); a process that ends without them (it
  * crashed while loading) or that fails with none counted is one failure, never a pass.
  */
-export function runMocha(label: string, files: readonly string[], grep: string | undefined, stream: boolean): Promise<Tally> {
+export function runMocha(label: string, files: readonly string[], grep: string | undefined, stream: boolean, lingerMs = LINGER_MS): Promise<Tally> {
   return new Promise((resolve) => {
     const statsDir = mkdtempSync(path.join(tmpdir(), "sy-stats-"));
     const statsFile = path.join(statsDir, "stats.json");
@@ -62,8 +80,23 @@ export function runMocha(label: string, files: readonly string[], grep: string |
       if (stream) process.stderr.write(chunk);
       else err += chunk;
     });
+    // A run that ended but whose process stays (a test left a timer, a child or a socket open)
+    // would hang CI until its time limit: stopped a while after its counts appear, and failed.
+    let lingered = false;
+    const lingerWatch = setInterval(() => {
+      if (!existsSync(statsFile)) return;
+      clearInterval(lingerWatch);
+      lingerTimer = setTimeout(() => {
+        lingered = true;
+        // mocha's bin starts the run in a child of its own: stop the whole tree.
+        if (child.pid !== undefined) killTree(child.pid);
+      }, lingerMs);
+    }, 1000);
+    let lingerTimer: NodeJS.Timeout | undefined;
     // `close`, not `exit`: only then has all of the child's output arrived.
     child.on("close", (code, signal) => {
+      clearInterval(lingerWatch);
+      clearTimeout(lingerTimer);
       if (!stream) {
         process.stdout.write(`\n--- ${label}\n${out}`);
         process.stderr.write(err);
@@ -76,6 +109,11 @@ export function runMocha(label: string, files: readonly string[], grep: string |
         stats = undefined;
       }
       rmSync(statsDir, { recursive: true, force: true });
+      if (lingered) {
+        process.stdout.write(`!!! ${label}: mocha's run ended but its process was still there ${lingerMs / 1000} s later (a test left a timer, a child process or a socket open); stopped it\n`);
+        resolve({ passed: stats?.passes ?? 0, failed: (stats?.failures ?? 0) + 1, skipped: stats?.pending ?? 0, exitCode: 1 });
+        return;
+      }
       if (!stats || (exitCode !== 0 && stats.failures === 0)) {
         process.stdout.write(`!!! ${label}: mocha ended (${signal ?? `exit ${exitCode}`}) ${stats ? "with an error outside any test" : "before it counted any test (did a file fail to load?)"}\n`);
         resolve({ passed: stats?.passes ?? 0, failed: (stats?.failures ?? 0) + 1, skipped: stats?.pending ?? 0, exitCode: exitCode || 1 });

@@ -69,22 +69,39 @@ describe("e2e: blue-green with scale-down after the hold", function () {
     assert.equal(stackFileText(), written, "the stack file is as people wrote it");
   });
 
-  const watch = () => watchCapacity(() => project.liveWeights(), { blue: project.ports.blue, green: project.ports.green });
+  /** Runs `work` under load with the capacity watcher on; both stop whatever `work` does, so a failure leaves nothing running. */
+  async function watched<T>(work: () => Promise<T>) {
+    const watcher = watchCapacity(() => project.liveWeights(), { blue: project.ports.blue, green: project.ports.green });
+    const load = startLoad(`http://127.0.0.1:${project.ports.listen}/`);
+    const stopBoth = async () => ({ traffic: await load.stop(), seen: await watcher.stop() });
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      await stopBoth();
+      throw error;
+    }
+    return { result, ...(await stopBoth()) };
+  }
 
   it("an abort inside the scale-down delay switches back to the old slot, which is still up", async () => {
     // green is scaled down (2.0.0); the release brings it back with 4.0.0, and blue stays up for a minute.
     project.writeConfig({ active: "green", traffic: undefined, slots: { blue: { version: "3.0.0" }, green: { version: "4.0.0" } }, rollout: { ...blueGreen, scaleDownDelay: "60s" }, analysis });
-    const watcher = watch();
-    const load = startLoad(`http://127.0.0.1:${project.ports.listen}/`);
-    const driver = project.cliInBackground("deploy", "--json");
-    await project.waitForRecord((r) => r.status === "running" && r.holdStartedAt !== undefined && !r.scaledDownAt);
-    assert.deepEqual(await project.liveWeights(), { blue: 0, green: 100 }, "switched, holding the old slot");
-    const aborted = await project.cli("abort");
-    const deployed = await driver.done;
-    const traffic = await load.stop();
-    const seen = await watcher.stop();
-    assert.equal(aborted.code, 3, aborted.stderr);
-    assert.equal(deployed.code, 3, deployed.stderr);
+    const { result, traffic, seen } = await watched(async () => {
+      const driver = project.cliInBackground("deploy", "--json");
+      try {
+        await project.waitForRecord((r) => r.status === "running" && r.holdStartedAt !== undefined && !r.scaledDownAt);
+        assert.deepEqual(await project.liveWeights(), { blue: 0, green: 100 }, "switched, holding the old slot");
+        const aborted = await project.cli("abort");
+        return { aborted, deployed: await driver.done };
+      } catch (error) {
+        driver.child.kill("SIGKILL");
+        await driver.done;
+        throw error;
+      }
+    });
+    assert.equal(result.aborted.code, 3, result.aborted.stderr);
+    assert.equal(result.deployed.code, 3, result.deployed.stderr);
     assert.deepEqual(await project.liveWeights(), { blue: 100, green: 0 });
     assert.equal(JSON.parse((await httpGet(`http://127.0.0.1:${project.ports.listen}/`))!.body).version, "3.0.0");
     assert.equal(traffic.failed + traffic.errors, 0, JSON.stringify(traffic));
@@ -98,11 +115,7 @@ describe("e2e: blue-green with scale-down after the hold", function () {
     assert.equal(released.code, 0, released.stderr);
     assert.equal(await httpGet(`http://127.0.0.1:${project.ports.blue}/healthz`, 500), undefined, "blue was scaled down");
     const written = stackFileText();
-    const watcher = watch();
-    const load = startLoad(`http://127.0.0.1:${project.ports.listen}/`);
-    const rolledBack = await project.cli("rollback", "--json");
-    const traffic = await load.stop();
-    const seen = await watcher.stop();
+    const { result: rolledBack, traffic, seen } = await watched(() => project.cli("rollback", "--json"));
     assert.equal(rolledBack.code, 0, rolledBack.stderr);
     assert.deepEqual(await project.liveWeights(), { blue: 100, green: 0 });
     assert.equal(JSON.parse((await httpGet(`http://127.0.0.1:${project.ports.listen}/`))!.body).version, "3.0.0");

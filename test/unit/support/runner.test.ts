@@ -45,6 +45,13 @@ describe("test runner", function () {
     assert.notEqual(tally.exitCode, 0);
   });
 
+  it("a run whose process stays after it ended (a test left something open) is stopped and failed", async () => {
+    const f = file("lingers.test.ts", 'describe("x", () => { it("leaves a timer", () => { setInterval(() => {}, 1000); }); });\n');
+    const tally = await runMocha("lingers", [f], undefined, false, 1000);
+    assert.deepEqual({ passed: tally.passed, failed: tally.failed }, { passed: 1, failed: 1 });
+    assert.notEqual(tally.exitCode, 0);
+  });
+
   it("a suite name that matches nothing is an error", () => {
     const suites: Suite[] = [{ name: "unit", patterns: [] }, { name: "engine (real Pulumi CLI)", patterns: [] }];
     assert.deepEqual(selectSuites(suites, ["eng"]).map((s) => s.name), ["engine (real Pulumi CLI)"]);
