@@ -80,16 +80,6 @@ describe("engine: the driver's scale-down on a cloud-shaped target", function ()
     }
   }
 
-  async function waitForRecord(session: RolloutSession, predicate: (record: RolloutRecord) => boolean) {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const record = (await session.store.get<RolloutRecord>(ROLLOUT_KEY))?.value;
-      if (record && predicate(record)) return record;
-      if (Date.now() > deadline) throw new Error(`the record never matched; last: ${JSON.stringify(record)?.slice(0, 400)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
   /** Every state the cloud went through: none with weight on a slot without capacity, nothing refused. */
   function assertNeverWeightOnNothing(cloud: CloudState, since: number) {
     assert.deepEqual(cloud.refused, [], "the cloud refused calls");
@@ -142,7 +132,7 @@ describe("engine: the driver's scale-down on a cloud-shaped target", function ()
     const since = readCloud(cloudFile).calls.length;
     const session = await openSession();
     const running = session.runner(await startRelease(session), () => {}).run();
-    await waitForRecord(session, (r) => r.status === "running" && r.holdStartedAt !== undefined && !r.scaledDownAt);
+    await project.waitForRecord((r) => r.status === "running" && r.holdStartedAt !== undefined && !r.scaledDownAt);
     assert.deepEqual(readBackWeights(cloudFile), { blue: 100, green: 0 }, "switched to blue, holding green up");
     assert.deepEqual(capacityNow(), { blue: SIMULATED_CAPACITY, green: SIMULATED_CAPACITY });
     await requestAbort(session);

@@ -1,19 +1,11 @@
 import assert from "node:assert/strict";
 import { hostname } from "node:os";
 import { newRolloutRecord, type NewRollout } from "../../../automation/rollout/record";
+import { record } from "./machine-fixtures";
 
-const fields: NewRollout = {
-  stack: "dev",
-  service: "hello",
-  strategy: "canary",
-  stableSlot: "blue",
-  canarySlot: "green",
-  stableVersion: "1.0.0",
-  canaryVersion: "1.1.0",
-  plan: [{ kind: "shift", weight: 100, bakeSeconds: 0, analysis: false }],
-  weights: { blue: 100, green: 0 },
-  priorConfig: {},
-};
+/** What a command decides, taken from the machine tests' record: the rest is the builder's. */
+const { id: _id, prepared: _prepared, stepIndex: _stepIndex, steps: _steps, status: _status, owner: _owner, rollbackTriggers: _triggers, startedAt: _startedAt, updatedAt: _updatedAt, ...decided } = record();
+const fields: NewRollout = decided;
 
 describe("a new rollout record", () => {
   it("starts at step 0, running, driven by this process, with nothing measured", () => {
