@@ -1,0 +1,54 @@
+/**
+ * `npm run pulumi -- <args>`: the plain Pulumi CLI with this project's engine, backend,
+ * PULUMI_HOME, secrets provider and environment, so that `pulumi config set --secret`,
+ * `stack export`, `preview`, `up`, `refresh` or `destroy` act on the very stacks the driver uses.
+ *
+ * The program then runs under a language host (a real Pulumi install's, or Switchyard's own; see
+ * set-up) and gets the stack file alone: the driver's status is not applied, so `up` builds the
+ * steady state the file asks for (all traffic on `active`).
+ */
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { engineEnvironment, resolvePassphrase } from "./workspace";
+import { PROJECT_ROOT, readToolchain } from "../model/toolchain";
+import { SwitchyardError } from "../model/errors";
+
+/** The stack named by `--stack X`, `--stack=X`, `-s X` or `-sX`, if any. */
+export function stackArgument(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") return undefined;
+    if (arg === "--stack" || arg === "-s") return args[i + 1];
+    if (arg.startsWith("--stack=")) return arg.slice("--stack=".length);
+    if (/^-s[^-]/.test(arg)) return arg.slice(2);
+  }
+  return undefined;
+}
+
+/** The environment plain commands run in: the driver's engine environment for that stack. */
+export function plainEnvironment(args: readonly string[], env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const toolchain = readToolchain();
+  const stackName = stackArgument(args);
+  // Without --stack the CLI uses the selected stack: only a passphrase from the environment applies.
+  const passphrase = stackName ? resolvePassphrase(stackName, PROJECT_ROOT, env) : { kind: "none" as const };
+  return { ...env, ...engineEnvironment({ stackName: stackName ?? "", env }, toolchain, passphrase) };
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  let env: NodeJS.ProcessEnv;
+  try {
+    env = plainEnvironment(args);
+  } catch (error) {
+    if (!(error instanceof SwitchyardError)) throw error;
+    process.stderr.write(`error: ${error.message}\n${error.fix ? `fix: ${error.fix}\n` : ""}`);
+    process.exit(2);
+  }
+  const binary = path.join(readToolchain().pulumiRoot, "bin", "pulumi");
+  const child = spawn(binary, args, { cwd: PROJECT_ROOT, env, stdio: "inherit" });
+  // Ctrl-C reaches the CLI from the terminal itself; this process only waits for it to finish.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + 2 : 1)));
+}
+
+if (require.main === module) main();
