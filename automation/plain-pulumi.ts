@@ -44,7 +44,10 @@ function main(): void {
     process.stderr.write(`error: ${error.message}\n${error.fix ? `fix: ${error.fix}\n` : ""}`);
     process.exit(2);
   }
-  const binary = path.join(readToolchain().pulumiRoot, "bin", "pulumi");
+  const toolchain = readToolchain();
+  // The CLI still runs (stack export, config set need no host); programs and packs will not.
+  if (toolchain.languageHost?.kind === "none") process.stderr.write(`warning: no Node.js language host: ${toolchain.languageHost.reason}\n`);
+  const binary = path.join(toolchain.pulumiRoot, "bin", "pulumi");
   const child = spawn(binary, args, { cwd: PROJECT_ROOT, env, stdio: "inherit" });
   // Ctrl-C reaches the CLI from the terminal itself; this process only waits for it to finish.
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));

@@ -2,12 +2,13 @@
 // One set-up step for every npm script: npm dependencies (Node.js 22 among them), the Pulumi CLI and
 // HAProxy. Plain JavaScript without dependencies, because it runs on whatever Node.js the machine has.
 // A second run finds everything in place and returns in well under five seconds.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureNpmDependencies } from "./ensure-npm.mjs";
 import { ensurePulumi } from "./ensure-pulumi.mjs";
 import { ensureHaproxy } from "./ensure-haproxy.mjs";
+import { ensureLanguageHost } from "./ensure-language-host.mjs";
 import { ensureMoto, ensurePostgres } from "./ensure-postgres.mjs";
 import { ensurePrometheus } from "./ensure-prometheus.mjs";
 import { step } from "./log.mjs";
@@ -25,12 +26,15 @@ export async function setup({ forTests = false } = {}) {
   const started = Date.now();
   await ensureNpmDependencies(projectRoot);
   const pulumi = await ensurePulumi(projectRoot);
+  const languageHost = await ensureLanguageHost({ root: projectRoot, pulumiBinary: pulumi.pulumi, helpersDir: pulumi.helpersDir, version: projectVersion() });
+  if (languageHost.kind === "none") step(`plain pulumi commands will not run: ${languageHost.reason}`);
   const haproxy = await ensureHaproxy();
   const testServers = forTests ? { postgres: await ensurePostgres(), moto: await ensureMoto(), prometheus: await ensurePrometheus() } : {};
   const toolchain = {
     pulumiRoot: pulumi.root,
     pulumiVersion: pulumi.version,
     helpersDir: pulumi.helpersDir,
+    languageHost,
     haproxy,
     node: join(projectRoot, "node_modules", "node", "bin", "node"),
     ...testServers,
@@ -39,6 +43,11 @@ export async function setup({ forTests = false } = {}) {
   writeFileSync(toolchainFile, JSON.stringify(toolchain, null, 2) + "\n");
   if (Date.now() - started > 5000) step(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return toolchain;
+}
+
+/** Switchyard's version, which its own language host reports. */
+function projectVersion() {
+  return JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")).version;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

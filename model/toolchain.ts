@@ -14,7 +14,15 @@ export interface Toolchain {
   readonly helpersDir: string;
   readonly haproxy: string;
   readonly node: string;
+  /** The Node.js language host plain `pulumi` commands use (bootstrap/ensure-language-host.mjs). */
+  readonly languageHost: LanguageHost;
 }
+
+/** A real Pulumi install's host, Switchyard's own, or none (with why). */
+export type LanguageHost =
+  | { readonly kind: "pulumi"; readonly path: string }
+  | { readonly kind: "switchyard"; readonly path: string; readonly version: string }
+  | { readonly kind: "none"; readonly reason: string };
 
 export function readToolchain(projectRoot = PROJECT_ROOT): Toolchain {
   const file = path.join(projectRoot, ".switchyard", "toolchain.json");

@@ -128,13 +128,13 @@ describe("CI workflows", function () {
     it("preview-check.sh and pr-comment.mjs make the pull-request comment", () => {
       const preview = run("bash", [path.join(SCRIPTS, "preview-check.sh"), project.stackName, out, "--cwd", project.workDir], env);
       assert.equal(preview.status, 0, preview.stderr);
-      const report = JSON.parse(readFileSync(path.join(out, `preview-${project.stackName}.json`), "utf8"));
-      assert.equal(report.summary.command, "preview");
-      assert.ok(report.policy, "the preview ran the policy pack");
+      const printed = readFileSync(path.join(out, `preview-${project.stackName}.txt`), "utf8");
+      assert.match(printed, /Policies:\n\s+✅ switchyard@v[\d.]+/, `the plain preview ran the policy pack, which passed:\n${printed}`);
       assert.equal(driftCheck().status, 0);
       const comment = execFileSync(NODE, [path.join(SCRIPTS, "pr-comment.mjs"), project.stackName, out], { encoding: "utf8" });
       assert.match(comment, /^<!-- switchyard-pr:drift-ci -->/);
-      assert.match(comment, /### Preview: :white_check_mark:/);
+      assert.match(comment, /### Preview: :white_check_mark: passed/);
+      assert.match(comment, /Policies:\n\n```\n\s+✅ switchyard@v/);
       assert.match(comment, /### Switchyard drift: `drift-ci` — :white_check_mark: no drift/);
     });
   });

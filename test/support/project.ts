@@ -104,8 +104,10 @@ export async function createTestProject(name: string, options: TestProjectOption
   const backendDir = path.join(workDir, "state");
   mkdirSync(path.join(workDir, "stacks"), { recursive: true });
   mkdirSync(backendDir);
-  // The project file without `main`: the CLI checks that path exists, and inline programs ignore it.
-  const { main: _main, ...projectFile } = parse(readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
+  // The project file with `main` pointing at the repository's program, so that plain `pulumi`
+  // commands run it too (inline programs ignore it).
+  const projectFile = parse(readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
+  projectFile.main = path.relative(workDir, path.join(PROJECT_ROOT, projectFile.main));
   writeFileSync(path.join(workDir, "Pulumi.yaml"), stringify(projectFile));
   const [listen, blue, green] = (await freePorts(3)) as [number, number, number];
   const ports = { listen, blue, green };
