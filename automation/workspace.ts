@@ -8,6 +8,7 @@ import * as path from "node:path";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { DirectEngineFailure, runDirect, type DirectRunOptions } from "./direct-engine";
 import { engineDetail } from "./engine-detail";
+import { fastPathOff, needsFastPath, runThroughAutomationApi } from "./automation-fallback";
 import { engineOwnerMark, OWNER_VAR } from "./engine-processes";
 import { keepExportsEncrypted } from "./secrets/export";
 import { EngineError, SecretsError, StackLockedError, StackNotFoundError, SwitchyardError } from "../model/errors";
@@ -154,6 +155,16 @@ export async function openStack(settings: EngineSettings, programs: PulumiFn | P
     }
   };
   const direct = { binary: path.join(toolchain.pulumiRoot, "bin", "pulumi"), stackName: settings.stackName, workDir, env: envVars };
+  // Without the fast path's internals, runs that serve a program or read events go through the Automation API.
+  const fastPathOffBecause = fastPathOff(settings.env ?? process.env, toolchain);
+  let fallbackAnnounced = false;
+  const throughAutomationApi = async (args: readonly string[], options: DirectRunOptions, file: string | undefined) => {
+    if (!fallbackAnnounced) {
+      fallbackAnnounced = true;
+      process.stderr.write(`switchyard: warning: engine runs go through the Automation API (stack.up with targets; slower) because ${fastPathOffBecause}\n`);
+    }
+    return runThroughAutomationApi(await stackOf(), args, options, file);
+  };
   const store = openDocumentStore(envVars.PULUMI_BACKEND_URL, PROJECT_NAME, settings.stackName);
   const driverStatus = () => (existsSync(path.join(workDir, "stacks", `Pulumi.${settings.stackName}.yaml`)) ? backendDriverStatus(store, workDir, settings.stackName) : Promise.resolve(undefined));
   // Every run that executes the program gets intent + status; the stack file is never written.
@@ -181,6 +192,7 @@ export async function openStack(settings: EngineSettings, programs: PulumiFn | P
       run(operation, async () => {
         const { driverStatus: override, ...engineOptions } = options;
         const file = CONFIGURED_COMMANDS.has(args[0] ?? "") ? await configFile(override) : undefined;
+        if (fastPathOffBecause && needsFastPath(engineOptions)) return throughAutomationApi(args, engineOptions, file);
         return runDirect(direct, file ? [...args, "--config-file", file] : args, engineOptions);
       }),
     driverStatus,

@@ -9,6 +9,7 @@ import { ensureNpmDependencies } from "./ensure-npm.mjs";
 import { ensurePulumi } from "./ensure-pulumi.mjs";
 import { ensureHaproxy } from "./ensure-haproxy.mjs";
 import { ensureLanguageHost } from "./ensure-language-host.mjs";
+import { checkDirectEngine } from "./check-direct-engine.mjs";
 import { ensureMoto, ensurePostgres } from "./ensure-postgres.mjs";
 import { ensurePrometheus } from "./ensure-prometheus.mjs";
 import { step } from "./log.mjs";
@@ -28,6 +29,8 @@ export async function setup({ forTests = false } = {}) {
   const pulumi = await ensurePulumi(projectRoot);
   const languageHost = await ensureLanguageHost({ root: projectRoot, pulumiBinary: pulumi.pulumi, helpersDir: pulumi.helpersDir, version: projectVersion() });
   if (languageHost.kind === "none") step(`plain pulumi commands will not run: ${languageHost.reason}`);
+  const directEngine = checkDirectEngine({ root: projectRoot, pulumiBinary: pulumi.pulumi, cliVersion: pulumi.version, previous: previousToolchain().directEngine });
+  if (!directEngine.usable) step(`traffic steps will run through the Automation API (slower): ${directEngine.reasons.join("; ")} (@pulumi/pulumi ${directEngine.sdkVersion})`);
   const haproxy = await ensureHaproxy();
   const testServers = forTests ? { postgres: await ensurePostgres(), moto: await ensureMoto(), prometheus: await ensurePrometheus() } : {};
   const toolchain = {
@@ -35,6 +38,7 @@ export async function setup({ forTests = false } = {}) {
     pulumiVersion: pulumi.version,
     helpersDir: pulumi.helpersDir,
     languageHost,
+    directEngine,
     haproxy,
     node: join(projectRoot, "node_modules", "node", "bin", "node"),
     ...testServers,
@@ -43,6 +47,14 @@ export async function setup({ forTests = false } = {}) {
   writeFileSync(toolchainFile, JSON.stringify(toolchain, null, 2) + "\n");
   if (Date.now() - started > 5000) step(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return toolchain;
+}
+
+function previousToolchain() {
+  try {
+    return JSON.parse(readFileSync(toolchainFile, "utf8"));
+  } catch {
+    return {};
+  }
 }
 
 /** Switchyard's version, which its own language host reports. */

@@ -16,6 +16,17 @@ export interface Toolchain {
   readonly node: string;
   /** The Node.js language host plain `pulumi` commands use (bootstrap/ensure-language-host.mjs). */
   readonly languageHost: LanguageHost;
+  /** Set-up's check of what the driver's fast engine path uses (bootstrap/check-direct-engine.mjs). */
+  readonly directEngine?: DirectEngineCheck;
+}
+
+export interface DirectEngineCheck {
+  readonly usable: boolean;
+  /** Each thing missing, naming the module or flag. */
+  readonly reasons: readonly string[];
+  readonly sdkVersion: string;
+  readonly grpcVersion: string;
+  readonly cliVersion: string;
 }
 
 /** A real Pulumi install's host, Switchyard's own, or none (with why). */
