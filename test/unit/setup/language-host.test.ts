@@ -3,6 +3,7 @@
  * over Switchyard's own, which is then taken away from the engine's PATH.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -72,5 +73,17 @@ describe("set-up: which Node.js language host plain pulumi commands use", () => 
     } finally {
       process.env.PATH = savedPath;
     }
+  });
+});
+
+describe("Switchyard's language host (Go unit tests)", function () {
+  this.timeout(300_000);
+
+  it("go test passes: engine address, runtime options, the SDK entry points' arguments, config, plugins from the dependency graph", () => {
+    const moduleDir = path.join(__dirname, "..", "..", "..", "bootstrap", "pulumi-cli");
+    const env = { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod", GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? "auto" };
+    const result = spawnSync("go", ["test", "-count=1", "./language-host"], { cwd: moduleDir, env, encoding: "utf8" });
+    assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /^ok\s+switchyard\.local\/pulumi-cli\/language-host/m);
   });
 });
