@@ -9,7 +9,10 @@
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { engineEnvironment, resolvePassphrase } from "./workspace";
+import { engineEnvironment, PROJECT_NAME, resolvePassphrase } from "./workspace";
+import { plainRunNotice, runsProgram } from "./plain-notice";
+import { backendDriverStatus } from "./rollout/backend-status";
+import { openDocumentStore } from "./store/open-store";
 import { PROJECT_ROOT, readToolchain } from "../model/toolchain";
 import { SwitchyardError } from "../model/errors";
 
@@ -34,7 +37,31 @@ export function plainEnvironment(args: readonly string[], env: NodeJS.ProcessEnv
   return { ...env, ...engineEnvironment({ stackName: stackName ?? "", env }, toolchain, passphrase) };
 }
 
-function main(): void {
+/** The `--cwd`/`-C` folder the CLI will run in, if given. */
+function cwdArgument(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--cwd" || arg === "-C") return args[i + 1];
+    if (arg.startsWith("--cwd=")) return arg.slice("--cwd=".length);
+  }
+  return undefined;
+}
+
+/** Warns when the backend holds driver status that a plain run leaves out; never stops the run. */
+async function noticeDriverStatus(args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const stackName = stackArgument(args);
+  if (!stackName || !runsProgram(args)) return;
+  const workDir = path.resolve(PROJECT_ROOT, cwdArgument(args) ?? ".");
+  try {
+    const store = openDocumentStore(env.PULUMI_BACKEND_URL!, PROJECT_NAME, stackName, env);
+    const notice = plainRunNotice(stackName, await backendDriverStatus(store, workDir, stackName));
+    if (notice) process.stderr.write(`${notice}\n`);
+  } catch (error) {
+    process.stderr.write(`warning: could not read the driver's status for stack "${stackName}": ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+}
+
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   let env: NodeJS.ProcessEnv;
   try {
@@ -47,6 +74,7 @@ function main(): void {
   const toolchain = readToolchain();
   // The CLI still runs (stack export, config set need no host); programs and packs will not.
   if (toolchain.languageHost?.kind === "none") process.stderr.write(`warning: no Node.js language host: ${toolchain.languageHost.reason}\n`);
+  await noticeDriverStatus(args, env);
   const binary = path.join(toolchain.pulumiRoot, "bin", "pulumi");
   const child = spawn(binary, args, { cwd: PROJECT_ROOT, env, stdio: "inherit" });
   // Ctrl-C reaches the CLI from the terminal itself; this process only waits for it to finish.
@@ -54,4 +82,4 @@ function main(): void {
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + 2 : 1)));
 }
 
-if (require.main === module) main();
+if (require.main === module) void main();

@@ -107,6 +107,25 @@ describe("engine: plain Pulumi commands on the project (npm run pulumi)", functi
     const drift = await project.cli("drift", "--json");
     assert.equal(drift.code, 0, drift.stdout + drift.stderr);
   });
+
+  it("during a rollout a plain preview says what of the driver's status it leaves out, and plans the file's steady state", async () => {
+    project.writeConfig({ active: "blue", rollout: { strategy: "canary", steps: [50, 100], bake: "1s" } });
+    assert.equal((await project.cli("deploy")).code, 0);
+    project.writeConfig({ active: "green", rollout: { strategy: "canary", steps: [50, 100], bake: "120s" } });
+    const driver = project.cliInBackground("deploy");
+    try {
+      await project.waitForRecord((r) => r.steps[0]?.phase === "baking");
+      const preview = await plain(project, "preview", "--json");
+      assert.equal(preview.code, 0, preview.stderr);
+      assert.match(preview.stderr, /the driver's status for stack "plain" is not applied by plain pulumi commands: traffic in flight: blue 50% \/ green 50%/);
+      const weightsUpdate = changes(preview.stdout).find((step) => step.urn.endsWith("HaproxyWeights::hello-traffic-weights"));
+      assert.equal(weightsUpdate?.op, "update", "the plain plan moves the traffic in flight to `active`");
+      assert.deepEqual(await project.liveWeights(), { blue: 50, green: 50 }, "a plain preview changes nothing");
+    } finally {
+      assert.equal((await project.cli("abort")).code, 3);
+      await driver.done;
+    }
+  });
 });
 
 describe("engine: `pulumi preview --policy-pack policy`, the standard CrossGuard form", function () {
