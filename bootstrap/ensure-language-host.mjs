@@ -39,6 +39,10 @@ function sourceHash(moduleDir) {
   return hash.digest("hex");
 }
 
+function fileHash(file) {
+  return existsSync(file) ? createHash("sha256").update(readFileSync(file)).digest("hex") : "";
+}
+
 /**
  * Returns { kind: "pulumi" | "switchyard" | "none", path?, version?, reason? }. Never fails set-up:
  * the driver itself does not need a host; `npm run pulumi` says what is missing.
@@ -55,19 +59,22 @@ export async function ensureLanguageHost({ root, pulumiBinary, helpersDir, versi
   }
   const moduleDir = join(root, "bootstrap", "pulumi-cli");
   const wanted = sourceHash(moduleDir);
-  const built = existsSync(stampFile) ? readFileSync(stampFile, "utf8").trim() : "";
-  if (!isExecutable(ownHost) || built !== wanted) {
+  // The stamp holds the source's hash and the binary's: a changed source or a damaged binary rebuilds.
+  const [builtFrom, builtBinary] = existsSync(stampFile) ? readFileSync(stampFile, "utf8").trim().split(" ") : [];
+  if (!isExecutable(ownHost) || builtFrom !== wanted || builtBinary !== fileHash(ownHost)) {
     if (!capture("go", ["version"])) {
       return { kind: "none", reason: `no ${HOST_NAME} on PATH and no Go to build Switchyard's: install Pulumi (it ships the host) or Go >= 1.24` };
     }
     step(`building Switchyard's Node.js language host (${HOST_NAME})`);
     const env = { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod", GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? "auto" };
+    // go build will not overwrite a file it did not write (a damaged binary, say).
+    rmSync(ownHost, { force: true });
     try {
       await run("go", ["build", "-trimpath", "-ldflags", `-s -w -X main.version=${version}`, "-o", ownHost, "./language-host"], { cwd: moduleDir, env });
     } catch (error) {
       return { kind: "none", reason: `building ${HOST_NAME} failed: ${error.message}` };
     }
-    writeFileSync(stampFile, wanted + "\n");
+    writeFileSync(stampFile, `${wanted} ${fileHash(ownHost)}\n`);
   }
   return { kind: "switchyard", path: ownHost, version };
 }

@@ -188,4 +188,12 @@ describe("engine: `pulumi preview --policy-pack policy`, the standard CrossGuard
     assert.equal(warned.code, 0, warned.stdout.slice(-3000) + warned.stderr);
     assert.match(warned.stdout, /\[advisory\].*rollout-first-step/);
   });
+
+  it("bad stack config fails a plain preview with the field and the fix, without a stack trace", async () => {
+    production([10, 50, 250]);
+    const preview = await plain(project, "preview");
+    assert.notEqual(preview.code, 0);
+    assert.match(preview.stdout, /error: stack "plainpolicy" config: .*\n\s+- switchyard:rollout\.steps\.2: must be 100 or less \(got 250\)\n\s+fix: /);
+    assert.doesNotMatch(preview.stdout + preview.stderr, /^\s+at .*\(.*:\d+:\d+\)$/m, "no stack trace");
+  });
 });

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -72,6 +72,33 @@ describe("set-up: which Node.js language host plain pulumi commands use", () => 
       assert.equal(existsSync(own), false, "Switchyard's host no longer shadows the real one");
     } finally {
       process.env.PATH = savedPath;
+    }
+  });
+});
+
+describe("set-up builds Switchyard's language host", function () {
+  this.timeout(300_000);
+
+  it("when none is found, and again when its binary is damaged", async () => {
+    const { ensureLanguageHost, HOST_NAME } = await load();
+    const dir = mkdtempSync(path.join(tmpdir(), "sy-host-build-"));
+    const savedPath = process.env.PATH;
+    try {
+      const helpersDir = path.join(dir, "bin");
+      const ownCli = executable(path.join(helpersDir, "pulumi"));
+      // PATH without any real host, Go still on it.
+      process.env.PATH = (savedPath ?? "").split(path.delimiter).filter((d) => !existsSync(path.join(d, HOST_NAME))).join(path.delimiter);
+      const root = path.join(__dirname, "..", "..", "..");
+      const built = await ensureLanguageHost({ root, pulumiBinary: ownCli, helpersDir, version: "0.1.0" });
+      assert.deepEqual(built, { kind: "switchyard", path: path.join(helpersDir, HOST_NAME), version: "0.1.0" });
+      const elf = (file: string) => readFileSync(file).subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+      assert.ok(elf(built.path!), "an executable was built");
+      writeFileSync(built.path!, "damaged");
+      await ensureLanguageHost({ root, pulumiBinary: ownCli, helpersDir, version: "0.1.0" });
+      assert.ok(elf(built.path!), "the damaged binary was rebuilt");
+    } finally {
+      process.env.PATH = savedPath;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
