@@ -17,6 +17,8 @@ import type { DriverStatus } from "../model/driver-status";
 import { writeEffectiveConfig } from "./effective-config";
 import { backendDriverStatus } from "./rollout/backend-status";
 import { openDocumentStore } from "./store/open-store";
+import { ACQUISITION_VAR, pluginAcquisition, stackTarget, type PluginAcquisition } from "./plugins/acquisition";
+import { missingPluginError } from "./plugins/missing";
 
 /** The Automation API, loaded on first use: a command whose engine work is all direct never pays for it. */
 const sdk = () => require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
@@ -93,14 +95,17 @@ export function engineBackendUrl(env: NodeJS.ProcessEnv = process.env): string {
   return env.PULUMI_BACKEND_URL || defaultBackendUrl();
 }
 
-/** Environment variables of the engine process: offline, quiet, non-interactive. */
+/**
+ * Environment variables of the engine process: quiet and non-interactive; provider plugins are
+ * downloaded as plain Pulumi would for cloud stacks only (plugins/acquisition.ts).
+ */
 export function engineEnvironment(settings: EngineSettings, toolchain: Toolchain, passphrase: Passphrase): Record<string, string> {
   const env = settings.env ?? process.env;
   const workDir = settings.workDir ?? PROJECT_ROOT;
   const vars: Record<string, string> = {
     PATH: [toolchain.helpersDir, path.join(PROJECT_ROOT, "node_modules", ".bin"), env.PATH ?? ""].join(path.delimiter),
     PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    [ACQUISITION_VAR]: stackPluginAcquisition(settings).value,
     PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     PULUMI_BACKEND_URL: engineBackendUrl(env),
@@ -111,6 +116,11 @@ export function engineEnvironment(settings: EngineSettings, toolchain: Toolchain
   if (passphrase.kind === "value") vars.PULUMI_CONFIG_PASSPHRASE = passphrase.value;
   if (passphrase.kind === "file") vars.PULUMI_CONFIG_PASSPHRASE_FILE = passphrase.file;
   return vars;
+}
+
+/** How this stack's engine runs get provider plugins: by its target, unless the user's environment says. */
+export function stackPluginAcquisition(settings: EngineSettings): PluginAcquisition {
+  return pluginAcquisition(stackTarget(settings.workDir ?? PROJECT_ROOT, settings.stackName), settings.env ?? process.env);
 }
 
 type Passphrase = { kind: "value"; value: string } | { kind: "file"; file: string } | { kind: "none" };
@@ -147,11 +157,12 @@ export async function openStack(settings: EngineSettings, programs: PulumiFn | P
   // A file:// backend must exist before the engine opens it; the default one is ours to create.
   if (envVars.PULUMI_BACKEND_URL === defaultBackendUrl()) mkdirSync(new URL(envVars.PULUMI_BACKEND_URL).pathname, { recursive: true });
   const redact = redactor(passphrase);
+  const acquisition = stackPluginAcquisition(settings);
   const run = async <T>(operation: string, action: (stack: Stack) => Promise<T>, stack?: Stack): Promise<T> => {
     try {
       return await action(stack as Stack);
     } catch (error) {
-      throw classifyEngineError(error, operation, settings.stackName, redact);
+      throw classifyEngineError(error, operation, settings.stackName, redact, acquisition);
     }
   };
   const direct = { binary: path.join(toolchain.pulumiRoot, "bin", "pulumi"), stackName: settings.stackName, workDir, env: envVars };
@@ -221,9 +232,21 @@ function redactor(passphrase: Passphrase): (text: string) => string {
   return (text) => secrets.reduce((acc, secret) => acc.split(secret).join("[secret]"), text);
 }
 
-export function classifyEngineError(error: unknown, operation: string, stack: string, redact: (s: string) => string = (s) => s): Error {
+/**
+ * Turns an engine failure into a Switchyard error. `acquisition` is how the run got its provider
+ * plugins, so that a missing one is explained (download tried, or off and why).
+ */
+export function classifyEngineError(
+  error: unknown,
+  operation: string,
+  stack: string,
+  redact: (s: string) => string = (s) => s,
+  acquisition?: PluginAcquisition,
+): Error {
   if (error instanceof SwitchyardError) return error;
   const detail = redact(engineDetail(error));
+  const missing = missingPluginError(detail, operation, stack, acquisition);
+  if (missing) return missing;
   if (error instanceof DirectEngineFailure) {
     // The texts the Automation API itself matches (its errors.ts) for the same two cases.
     if (/the stack is currently locked by|\[409\] Conflict: Another update is currently in progress/.test(error.stderr)) return new StackLockedError(stack, detail);

@@ -93,6 +93,35 @@ export class EngineError extends SwitchyardError {
   }
 }
 
+/** A provider plugin the engine needs, as the engine names it. */
+export interface PluginSpec {
+  readonly kind: string;
+  readonly name: string;
+  /** Without the leading "v"; undefined when neither the engine nor package.json says. */
+  readonly version?: string;
+  /** The plugin's own download server, when it has one (`pluginDownloadURL`). */
+  readonly server?: string;
+}
+
+/** The engine needs provider plugins that are not installed; `why` says whether it tried to download them. */
+export class MissingPluginError extends SwitchyardError {
+  constructor(
+    readonly operation: string,
+    readonly stackName: string,
+    readonly plugins: readonly PluginSpec[],
+    why: string,
+    /** The commands that install them, one per plugin, in the project's PULUMI_HOME. */
+    readonly installCommands: readonly string[],
+  ) {
+    const names = plugins.map((p) => `pulumi-${p.kind}-${p.name}${p.version ? ` v${p.version}` : ""}`).join(", ");
+    const one = plugins.length === 1;
+    super(
+      `${operation} of stack "${stackName}" needs the provider ${one ? "plugin" : "plugins"} ${names}, which ${one ? "is" : "are"} not installed; ${why}`,
+      installCommands.join(" && "),
+    );
+  }
+}
+
 /** A rollout of the stack is being driven by another process right now. */
 /** Deploying a file whose release was rolled back would repeat it: a person decides. */
 export class ReleaseHeldBackError extends SwitchyardError {

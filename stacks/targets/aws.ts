@@ -110,6 +110,13 @@ function build(common: CommonConfig, block: AwsBlock): TargetOutputs {
     // The standby runs the same versions and weights, so a failover serves the same release.
     trafficUrns: pulumi.all([env.trafficUrns, standby.trafficUrns]).apply(([a, b]) => [...a, ...b]),
     dr: { failover: failover.failover, replication: data ? [data.replication] : [], standbyEndpoint: standby.endpoint },
+    // Stack policies see resources, not config: the DR rules read the plan from this output (policy/lib/plan.ts).
+    drPlan: {
+      primary: { cloud: "aws", region: block.region },
+      standby: { cloud: "aws", region: dr.standbyRegion },
+      replication: { enabled: dr.bucket },
+      rpoSeconds: dr.objectives.rpoSeconds,
+    },
   };
 }
 
