@@ -95,7 +95,7 @@ interface BenchStack {
 /** A Switchyard project (valid stack config, own backend) whose state holds `count` no-op dynamic resources. */
 async function createStack(count: number): Promise<BenchStack> {
   // Inside the repository: the engine's dynamic-provider hosts resolve our node_modules from there.
-  const project = await createTestProject("drift-bench");
+  const project = await createTestProject("drift-bench", { plainPrograms: true });
   const { workDir, runDir, stackName } = project;
   const env = { ...project.env, SWITCHYARD_BENCH_DRIFT_RESOURCES: String(count) };
   // The plain CLI runs the same program from a file.

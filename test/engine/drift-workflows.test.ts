@@ -95,7 +95,7 @@ describe("CI workflows", function () {
     let env: NodeJS.ProcessEnv;
 
     before(async () => {
-      project = await createTestProject("drift-ci");
+      project = await createTestProject("drift-ci", { plainPrograms: true });
       out = path.join(project.workDir, "reports");
       env = { ...project.env, GITHUB_STEP_SUMMARY: path.join(project.workDir, "summary.md"), CI: "true" };
       const deployed = await project.cli("deploy");

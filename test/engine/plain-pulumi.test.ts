@@ -5,31 +5,18 @@
  * same stack. Real engine, real HAProxy and sample services on loopback.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT, readToolchain } from "../../model/toolchain";
-import { createTestProject, NODE, type CliResult, type StateResource, type TestProject } from "../support/project";
+import { createTestProject, NODE, runPlainPulumi, type CliResult, type StateResource, type TestProject } from "../support/project";
 
-const PLAIN = path.join(PROJECT_ROOT, "automation", "plain-pulumi.ts");
 /** The folder users pass as `--policy-pack policy` from the project root (tests run in their own folder). */
 const POLICY_PACK = path.join(PROJECT_ROOT, "policy");
 
-/** `npm run pulumi -- <args>` as a user runs it, in the test project's folder. */
+/** `npm run pulumi -- <args>` on the test project's stack, in its folder. */
 function plain(project: TestProject, ...args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, ["--import", "tsx", PLAIN, ...args, "--stack", project.stackName, "--cwd", project.workDir, "--non-interactive"], {
-      cwd: PROJECT_ROOT,
-      env: project.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runPlainPulumi([...args, "--stack", project.stackName, "--cwd", project.workDir, "--non-interactive"], project.env);
 }
 
 interface PreviewStep {
@@ -59,7 +46,7 @@ describe("engine: plain Pulumi commands on the project (npm run pulumi)", functi
   let project: TestProject;
 
   before(async () => {
-    project = await createTestProject("plain");
+    project = await createTestProject("plain", { plainPrograms: true });
   });
   after(async () => {
     await project?.cleanup();
@@ -141,7 +128,7 @@ describe("engine: `pulumi preview --policy-pack policy`, the standard CrossGuard
     });
 
   before(async () => {
-    project = await createTestProject("plainpolicy");
+    project = await createTestProject("plainpolicy", { plainPrograms: true });
     const init = await plain(project, "stack", "init");
     assert.equal(init.code, 0, init.stderr);
   });

@@ -5,16 +5,14 @@
  * engine really tries and fails the same way on a machine with internet access.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../model/toolchain";
-import { createTestProject, NODE, runCli, type CliResult, type TestProject } from "../support/project";
+import { createTestProject, runCli, runPlainPulumi, type TestProject } from "../support/project";
 import { freePort } from "../support/ports";
 
 const PROD = path.join(PROJECT_ROOT, "stacks", "Pulumi.prod.yaml");
-const PLAIN = path.join(PROJECT_ROOT, "automation", "plain-pulumi.ts");
 const VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, "node_modules", "@pulumi", "aws", "package.json"), "utf8")) as { version: string }).version;
 const INSTALL = `npm run pulumi -- plugin install resource aws ${VERSION}`;
 
@@ -26,7 +24,7 @@ describe("engine: provider plugins of a cloud stack (offline)", function () {
   let closedPort: number;
 
   before(async () => {
-    project = await createTestProject("plugins");
+    project = await createTestProject("plugins", { plainPrograms: true });
     // The prod stack file as users get it, under this project's stack name.
     writeFileSync(path.join(project.workDir, "stacks", `Pulumi.${project.stackName}.yaml`), readFileSync(PROD, "utf8"));
     home = mkdtempSync(path.join(tmpdir(), "sy-pulumi-home-"));
@@ -70,15 +68,7 @@ describe("engine: provider plugins of a cloud stack (offline)", function () {
   });
 
   it("npm run pulumi -- preview on the cloud stack downloads as plain Pulumi does", async () => {
-    const result = await new Promise<CliResult>((resolve, reject) => {
-      const child = spawn(NODE, ["--import", "tsx", PLAIN, "preview", "--stack", project.stackName, "--cwd", project.workDir, "--non-interactive"], { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk) => (stdout += chunk));
-      child.stderr.on("data", (chunk) => (stderr += chunk));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+    const result = await runPlainPulumi(["preview", "--stack", project.stackName, "--cwd", project.workDir, "--non-interactive"], env);
     const output = result.stdout + result.stderr;
     assert.notEqual(result.code, 0, output);
     assert.match(output, new RegExp(`Could not automatically download and install resource plugin 'pulumi-resource-aws' at version v${VERSION.replace(/\./g, "\\.")}`));

@@ -65,15 +65,17 @@ export interface TestProject {
 /** The node set-up installs, and the command line as `npm run` starts it. */
 export const NODE = path.join(PROJECT_ROOT, "node_modules", "node", "bin", "node");
 export const CLI = path.join(PROJECT_ROOT, "automation", "cli.ts");
+/** What `npm run pulumi` runs: the plain Pulumi CLI with the project's engine settings. */
+export const PLAIN_PULUMI = path.join(PROJECT_ROOT, "automation", "plain-pulumi.ts");
 
 export interface BackgroundCli {
   readonly child: ChildProcess;
   readonly done: Promise<CliResult>;
 }
 
-/** Starts the real CLI in a child process and returns at once. */
-export function startCli(args: readonly string[], env: NodeJS.ProcessEnv, cwd = PROJECT_ROOT): BackgroundCli {
-  const child = spawn(NODE, ["--import", "tsx", CLI, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+/** Starts the real CLI (or another of the project's entry points) in a child process and returns at once. */
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv, cwd = PROJECT_ROOT, entry = CLI): BackgroundCli {
+  const child = spawn(NODE, ["--import", "tsx", entry, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk) => (stdout += chunk));
@@ -90,9 +92,16 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv, cwd = PR
   return startCli(args, env, cwd).done;
 }
 
+/** `npm run pulumi -- <args>` as a user runs it, from the project root. */
+export function runPlainPulumi(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return startCli(args, env, PROJECT_ROOT, PLAIN_PULUMI).done;
+}
+
 export interface TestProjectOptions {
   /** The state backend (PULUMI_BACKEND_URL); a file:// folder of the project by default. */
   readonly backendUrl?: string;
+  /** Plain `pulumi` commands run the repository's program here (Pulumi.yaml `main`). */
+  readonly plainPrograms?: boolean;
 }
 
 export async function createTestProject(name: string, options: TestProjectOptions = {}): Promise<TestProject> {
@@ -104,10 +113,11 @@ export async function createTestProject(name: string, options: TestProjectOption
   const backendDir = path.join(workDir, "state");
   mkdirSync(path.join(workDir, "stacks"), { recursive: true });
   mkdirSync(backendDir);
-  // The project file with `main` pointing at the repository's program, so that plain `pulumi`
-  // commands run it too (inline programs ignore it).
-  const projectFile = parse(readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
-  projectFile.main = path.relative(workDir, path.join(PROJECT_ROOT, projectFile.main));
+  // Inline programs ignore `main` (the CLI only checks the path exists). Plain `pulumi` commands run
+  // it: then it names the repository's program. Without it the engine starts its plugins in the
+  // test's folder, where tests look for them.
+  const { main, ...projectFile } = parse(readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
+  if (options.plainPrograms) projectFile.main = path.relative(workDir, path.join(PROJECT_ROOT, main));
   writeFileSync(path.join(workDir, "Pulumi.yaml"), stringify(projectFile));
   const [listen, blue, green] = (await freePorts(3)) as [number, number, number];
   const ports = { listen, blue, green };
