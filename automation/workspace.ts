@@ -9,6 +9,7 @@ import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { DirectEngineFailure, runDirect, type DirectRunOptions } from "./direct-engine";
 import { engineDetail } from "./engine-detail";
 import { fastPathOff, needsFastPath, runThroughAutomationApi } from "./automation-fallback";
+import { programFileFor } from "./program-file";
 import { engineOwnerMark, OWNER_VAR } from "./engine-processes";
 import { keepExportsEncrypted } from "./secrets/export";
 import { EngineError, SecretsError, StackLockedError, StackNotFoundError, SwitchyardError } from "../model/errors";
@@ -61,6 +62,8 @@ export interface OpenedStack {
   readonly workDir: string;
   /** The stack's whole program. */
   readonly program: PulumiFn;
+  /** The project's program file the engine may run for `program` through the language host (program-file.ts). */
+  readonly programFile?: string;
   /** Runs an engine operation, turning SDK errors into Switchyard errors with secrets redacted. */
   run<T>(operation: string, action: (stack: Stack) => Promise<T>): Promise<T>;
   /**
@@ -197,6 +200,7 @@ export async function openStack(settings: EngineSettings, programs: PulumiFn | P
     stackName: settings.stackName,
     workDir,
     program,
+    programFile: programFileFor(program, workDir, toolchain),
     trafficProgram,
     run: async (operation, action) => run(operation, action, await stackOf()),
     direct: (operation, args, options = {}) =>

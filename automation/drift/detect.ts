@@ -5,6 +5,7 @@
  * the stack's lock. Both run through the CLI alone (direct-engine.ts): the Automation API would
  * select the stack and tail the event log by polling, which costs seconds on a large stack.
  */
+import * as path from "node:path";
 import type { OpenedStack } from "../workspace";
 import { ObservationCollector } from "./collect";
 import type { CheckedResource, Observation, Question } from "./model";
@@ -37,10 +38,15 @@ export async function askCloud(opened: OpenedStack, signal?: AbortSignal): Promi
   return cloud;
 }
 
-/** Have code or config moved away from state? A preview of the program. */
+/**
+ * Have code or config moved away from state? A preview of the program: of the project's program
+ * file through the language host when the stack's program is that file (as a plain `pulumi
+ * preview` runs it, in a process of its own), else of the inline program.
+ */
 export async function askCode(opened: OpenedStack): Promise<ObservationCollector> {
   const code = new ObservationCollector("code");
-  await opened.direct("preview", ["preview"], { program: opened.program, onEvent: code.onEvent, eventKinds: ["resourcePreEvent"] });
+  const program = opened.programFile ? {} : { program: opened.program };
+  await opened.direct("preview", ["preview"], { ...program, onEvent: code.onEvent, eventKinds: ["resourcePreEvent"] });
   return code;
 }
 
@@ -53,7 +59,8 @@ export async function detect(opened: OpenedStack, options: DetectOptions = {}): 
     runs.push(options.cloud ?? askCloud(opened));
   }
   if (questions.includes("code")) {
-    progress(`drift: comparing code and config with state (preview)\n`);
+    const how = opened.programFile ? `preview of ${path.relative(opened.workDir, opened.programFile)} through the language host` : "preview";
+    progress(`drift: comparing code and config with state (${how})\n`);
     runs.push(askCode(opened));
   }
   // Wait for both before failing, so no engine process outlives the command.

@@ -9,8 +9,9 @@ import { buildDriftReport } from "../../automation/drift/report";
 import { renderDriftJunit } from "../../automation/drift/render-junit";
 import { renderDriftMarkdown } from "../../automation/drift/render-markdown";
 import { renderDriftJson, renderDriftText } from "../../automation/drift/render-text";
+import * as path from "node:path";
+import { asProgramFile } from "../../automation/program-file";
 import { openStack } from "../../automation/workspace";
-import { noopProgram } from "./program";
 
 export interface DriverLine {
   readonly ms: number;
@@ -24,7 +25,13 @@ export interface DriverLine {
 async function main(): Promise<void> {
   const [workDir, stackName, count, mode] = process.argv.slice(2);
   const started = performance.now();
-  const opened = await openStack({ stackName: stackName!, workDir: workDir!, mustExist: true, deferSelect: true }, noopProgram(Number(count)));
+  // The same program as plain-main.ts, which the project's Pulumi.yaml names: as for the
+  // Switchyard program, the code question runs that file through the language host.
+  // Loaded on first run, as the Switchyard program is (stacks/deferred-program.ts): a check whose
+  // program runs from the file never loads the SDK.
+  const deferred = () => (require("./program") as typeof import("./program")).noopProgram(Number(count))();
+  const program = asProgramFile(deferred, path.join(__dirname, "plain-main.ts"));
+  const opened = await openStack({ stackName: stackName!, workDir: workDir!, mustExist: true, deferSelect: true }, program);
   const { items, resources } = await checkDrift(opened, { questions: mode === "cloud" ? ["cloud"] : mode === "code" ? ["code"] : ["cloud", "code"] });
   const report = buildDriftReport({ stack: stackName!, startedAt: Date.now(), items, resources });
   const rendered = [renderDriftText(report), renderDriftJson(report), renderDriftMarkdown(report), renderDriftJunit(report)];

@@ -95,6 +95,17 @@ describe("engine: plain Pulumi commands on the project (npm run pulumi)", functi
     assert.equal(drift.code, 0, drift.stdout + drift.stderr);
   });
 
+  it("`switchyard drift` asks the code question as plain `pulumi preview` does (the program file, through the language host), and sees a change", async () => {
+    project.writeConfig({ slots: { blue: { version: "1.0.0" }, green: { version: "1.2.0" } } });
+    const drift = await project.cli("drift");
+    assert.equal(drift.code, 0, drift.stdout + drift.stderr);
+    assert.match(drift.stdout + drift.stderr, /comparing code and config with state \(preview of \S*stacks\/main\.ts through the language host\)/);
+    const json = await project.cli("drift", "--json");
+    const report = JSON.parse(json.stdout) as { items: { class: string; resource: string; property?: string; declared_value?: unknown }[] };
+    assert.deepEqual(report.items.map((i) => [i.class, i.resource, i.property, i.declared_value]), [["pending-change", "hello-green", "version", "1.2.0"]]);
+    project.writeConfig();
+  });
+
   it("during a rollout a plain preview says what of the driver's status it leaves out, and plans the file's steady state", async () => {
     project.writeConfig({ active: "blue", rollout: { strategy: "canary", steps: [50, 100], bake: "1s" } });
     assert.equal((await project.cli("deploy")).code, 0);
@@ -108,6 +119,11 @@ describe("engine: plain Pulumi commands on the project (npm run pulumi)", functi
       const weightsUpdate = changes(preview.stdout).find((step) => step.urn.endsWith("HaproxyWeights::hello-traffic-weights"));
       assert.equal(weightsUpdate?.op, "update", "the plain plan moves the traffic in flight to `active`");
       assert.deepEqual(await project.liveWeights(), { blue: 50, green: 50 }, "a plain preview changes nothing");
+      // The driver's code question, from the same program file, does get the status: nothing to report.
+      const drift = await project.cli("drift", "--json");
+      assert.equal(drift.code, 0, drift.stdout + drift.stderr);
+      const items = (JSON.parse(drift.stdout) as { items: { class: string }[] }).items;
+      assert.deepEqual(items.filter((i) => i.class !== "rollout"), [], JSON.stringify(items));
     } finally {
       assert.equal((await project.cli("abort")).code, 3);
       await driver.done;
