@@ -12,7 +12,7 @@ import { fastPathOff, needsFastPath, runThroughAutomationApi } from "./automatio
 import { programFileFor } from "./program-file";
 import { engineOwnerMark, OWNER_VAR } from "./engine-processes";
 import { keepExportsEncrypted } from "./secrets/export";
-import { EngineError, SecretsError, StackLockedError, StackNotFoundError, SwitchyardError } from "../model/errors";
+import { EngineError, LanguageHostError, SecretsError, StackLockedError, StackNotFoundError, SwitchyardError } from "../model/errors";
 import { defaultBackendUrl, PROJECT_ROOT, readToolchain, type Toolchain } from "../model/toolchain";
 import type { DriverStatus } from "../model/driver-status";
 import { writeEffectiveConfig } from "./effective-config";
@@ -251,6 +251,7 @@ export function classifyEngineError(
   const detail = redact(engineDetail(error));
   const missing = missingPluginError(detail, operation, stack, acquisition);
   if (missing) return missing;
+  if (/failed to load language plugin nodejs/.test(detail)) return new LanguageHostError(operation, stack, detail);
   if (error instanceof DirectEngineFailure) {
     // The texts the Automation API itself matches (its errors.ts) for the same two cases.
     if (/the stack is currently locked by|\[409\] Conflict: Another update is currently in progress/.test(error.stderr)) return new StackLockedError(stack, detail);

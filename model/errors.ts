@@ -93,6 +93,16 @@ export class EngineError extends SwitchyardError {
   }
 }
 
+/** The engine could not start the Node.js language host that runs the program file. */
+export class LanguageHostError extends SwitchyardError {
+  constructor(operation: string, stackName: string, detail: string) {
+    super(
+      `${operation} of stack "${stackName}" failed: the engine could not start the Node.js language host (pulumi-language-nodejs):\n${detail}`,
+      "run `npm run setup`: it finds a Pulumi install's host or rebuilds Switchyard's own (see README, \"Plain Pulumi\")",
+    );
+  }
+}
+
 /** A provider plugin the engine needs, as the engine names it. */
 export interface PluginSpec {
   readonly kind: string;

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { DirectEngineFailure } from "../../../automation/direct-engine";
-import { EngineError, StackLockedError, StackNotFoundError } from "../../../model/errors";
+import { EngineError, LanguageHostError, StackLockedError, StackNotFoundError } from "../../../model/errors";
 import { classifyEngineError } from "../../../automation/workspace";
 
 const failure = (stderr: string) => new DirectEngineFailure(["up", "--target", "urn:x", "--stack", "prod"], 255, "", stderr);
@@ -60,5 +60,17 @@ describe("direct engine runs: the CLI's diagnostics", () => {
     const error = classifyEngineError(new DirectEngineFailure(["up"], 255, stdout, ""), "traffic step", "prod");
     assert.match(error.message, /error: Unhandled exception: Error: the traffic program does not declare urn:x/);
     assert.doesNotMatch(error.message, /at Object\.init|Outputs:|target: "local"/);
+  });
+});
+
+describe("an engine that cannot start the language host", () => {
+  it("says so and points to set-up, which finds or rebuilds the host", () => {
+    // The CLI's text when pulumi-language-nodejs is damaged (seen by breaking it by hand).
+    const stderr = "error: failed to load language plugin nodejs: failed to load plugin /p/.switchyard/tools/pulumi/bin/pulumi-language-nodejs: fork/exec /p/.switchyard/tools/pulumi/bin/pulumi-language-nodejs: exec format error\n";
+    const error = classifyEngineError(new DirectEngineFailure(["preview"], 255, "", stderr), "preview", "local");
+    assert.ok(error instanceof LanguageHostError, error.message);
+    assert.match(error.message, /preview of stack "local" failed: the engine could not start the Node\.js language host/);
+    assert.match(error.message, /exec format error/);
+    assert.match((error as LanguageHostError).fix!, /npm run setup/);
   });
 });
