@@ -14,7 +14,7 @@ import { plainRunNotice, runsProgram } from "./plain-notice";
 import { backendDriverStatus } from "./rollout/backend-status";
 import { openDocumentStore } from "./store/open-store";
 import { PROJECT_ROOT, readToolchain } from "../model/toolchain";
-import { SwitchyardError } from "../model/errors";
+import { SecretsError, SwitchyardError } from "../model/errors";
 
 /** The stack named by `--stack X`, `--stack=X`, `-s X` or `-sX`, if any. */
 export function stackArgument(args: readonly string[]): string | undefined {
@@ -28,12 +28,22 @@ export function stackArgument(args: readonly string[]): string | undefined {
   return undefined;
 }
 
+function passphraseOrNone(stackName: string, env: NodeJS.ProcessEnv): ReturnType<typeof resolvePassphrase> {
+  try {
+    return resolvePassphrase(stackName, PROJECT_ROOT, env);
+  } catch (error) {
+    if (error instanceof SecretsError) return { kind: "none" };
+    throw error;
+  }
+}
+
 /** The environment plain commands run in: the driver's engine environment for that stack. */
 export function plainEnvironment(args: readonly string[], env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const toolchain = readToolchain();
   const stackName = stackArgument(args);
   // Without --stack the CLI uses the selected stack: only a passphrase from the environment applies.
-  const passphrase = stackName ? resolvePassphrase(stackName, PROJECT_ROOT, env) : { kind: "none" as const };
+  // A stack with no passphrase we know of is left to the CLI, which asks for one only when it needs it.
+  const passphrase = stackName ? passphraseOrNone(stackName, env) : { kind: "none" as const };
   return { ...env, ...engineEnvironment({ stackName: stackName ?? "", env }, toolchain, passphrase) };
 }
 
