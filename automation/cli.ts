@@ -85,7 +85,7 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: "drift",
     summary: "has the cloud (refresh preview) or code and config (preview) moved away from state? exit 2 on drift; changes nothing unless --fix",
-    prestart: (raw) => (require("./drift/early-start") as typeof import("./drift/early-start")).EarlyCloudCheck.start(raw),
+    prestart: (raw) => (require("./drift/early-start") as typeof import("./drift/early-start")).EarlyDriftQuestions.start(raw),
     handler: (ctx, flags, early) => commands.drift().driftCommand(ctx, flags, early),
     options: [
       ["--fix <mode>", "revert: put the cloud back to the declared state; accept: take the cloud's values into state (both ask first unless --yes)"],

@@ -9,7 +9,7 @@ import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { DirectEngineFailure, runDirect, type DirectRunOptions } from "./direct-engine";
 import { engineDetail } from "./engine-detail";
 import { fastPathOff, needsFastPath, runThroughAutomationApi } from "./automation-fallback";
-import { programFileFor } from "./program-file";
+import { programFileFor } from "../model/program-file";
 import { engineOwnerMark, OWNER_VAR } from "./engine-processes";
 import { keepExportsEncrypted } from "./secrets/export";
 import { EngineError, LanguageHostError, SecretsError, StackLockedError, StackNotFoundError, SwitchyardError } from "../model/errors";
@@ -62,7 +62,7 @@ export interface OpenedStack {
   readonly workDir: string;
   /** The stack's whole program. */
   readonly program: PulumiFn;
-  /** The project's program file the engine may run for `program` through the language host (program-file.ts). */
+  /** The project's program file the engine may run for `program` through the language host (model/program-file.ts). */
   readonly programFile?: string;
   /** Runs an engine operation, turning SDK errors into Switchyard errors with secrets redacted. */
   run<T>(operation: string, action: (stack: Stack) => Promise<T>): Promise<T>;

@@ -27,6 +27,11 @@ export const driverStatusSchema = z.strictObject({
     .optional(),
   /** The idle slot, run at zero capacity after a blue-green switch. */
   scaledDown: z.enum(SLOTS).optional(),
+  /**
+   * Regional weights (region → share) of a failover, failback or drill in flight, or of a
+   * completed failover until the stack file's `switchyard:dr.primary` names the region that serves.
+   */
+  regions: z.record(z.string().min(1), percentage).optional(),
   /** A release the driver applies instead of the file's (rollback): its `slots`, `active`, `traffic`. */
   release: z.record(z.string(), z.unknown()).optional(),
 });

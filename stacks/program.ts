@@ -8,6 +8,7 @@ import { loadTarget } from "./targets/load";
 import type { CommonConfig } from "./targets/types";
 import { planOf, settingsOf } from "../model/config/rollout";
 import { NAMESPACE, type StackConfig } from "../model/config/stack";
+import { drSchema } from "../model/config/dr";
 import { DRIVER_STATUS_KEY, driverStatusSchema, effectiveWeights, scaledDownSlot, withRelease, type DriverStatus } from "../model/driver-status";
 import { PLAINTEXT_CREDENTIALS_OUTPUT, plaintextCredentialsOf } from "../model/secrets/program-output";
 
@@ -75,7 +76,8 @@ export function runInputs(): RunInputs {
   const traffic = effectiveWeights(config, status);
   // A stack file from before the driver's status moved to the backend may still carry `scaledDown`.
   const slots = Object.fromEntries(Object.entries(config.slots).map(([slot, { scaledDown: _retired, ...rest }]) => [slot, rest])) as CommonConfig["slots"];
-  return { stack, entries, status, config, common: { service: config.service, traffic, slots, scaledDown: scaledDownSlot(traffic, status) } };
+  const dr = config.dr || status?.regions ? { config: config.dr ?? drSchema.parse({}), inFlight: status?.regions } : undefined;
+  return { stack, entries, status, config, common: { service: config.service, traffic, slots, scaledDown: scaledDownSlot(traffic, status), ...(dr ? { dr } : {}) } };
 }
 
 export async function switchyardProgram(): Promise<Record<string, unknown>> {

@@ -10,7 +10,7 @@ import { classify } from "../drift/classify";
 import { AFTER_REPAIR, CHECK, endpointObservation, ENDPOINT_TYPE, type ProbePatience } from "../drift/endpoint";
 import { utcDay } from "../drift/ignore";
 import { readInventory, recreateTargets, type Inventory } from "../drift/inventory";
-import { EarlyCloudCheck } from "../drift/early-start";
+import { EarlyDriftQuestions } from "../drift/early-start";
 import { loadDriftStackConfig } from "../drift/config";
 import { accept, FIX_MODES, revert, type FixMode, type FixOutcome } from "../drift/fix";
 import type { DriftReport, DriftStatus, Observation, Question } from "../drift/model";
@@ -42,8 +42,8 @@ export interface DriftFlags {
   readonly confirm?: (question: string) => Promise<boolean>;
   /** The clock for ignore-rule expiry. */
   readonly now?: Date;
-  /** The cloud question, asked while the command line was still being read (early-start.ts). */
-  readonly early?: EarlyCloudCheck;
+  /** The engine questions, asked while the command line was still being read (early-start.ts). */
+  readonly early?: EarlyDriftQuestions;
 }
 
 export interface DriftResult {
@@ -93,7 +93,7 @@ export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promis
   }
   const { config, drift: driftConfig } = loadDriftStackConfig(ctx.stack, ctx.workDir);
   // Every engine call of a check runs direct, so the stack is never selected unless a fix runs.
-  const early = questions.includes("cloud") ? flags.early?.for(ctx.stack, ctx.workDir) : undefined;
+  const early = flags.early?.for(ctx.stack, ctx.workDir);
   const opened = await (early?.opened ?? openStack({ stackName: ctx.stack, workDir: ctx.workDir, mustExist: true, deferSelect: true }, deferredSwitchyardProgram));
   const { record, inventory } = await readRecords(ctx.stack);
   const needsOutputs = driftConfig.checkEndpoint || isActive(record) || mode === "accept";
@@ -103,7 +103,7 @@ export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promis
   const outputs = isActive(record) || mode === "accept" ? await reading : {};
   const trafficUrns = Array.isArray(outputs.trafficUrns) ? (outputs.trafficUrns as string[]) : [];
   const rollout = rolloutContext(record, trafficUrns);
-  const checked = await checkDrift(opened, { questions, cloud: early?.answer, rules: driftConfig.ignore, rollout, now: flags.now, progress: ctx.progress, inventory, endpoint });
+  const checked = await checkDrift(opened, { questions, asked: early?.answers, rules: driftConfig.ignore, rollout, now: flags.now, progress: ctx.progress, inventory, endpoint });
   const { resources } = checked;
   let items = checked.items;
 
@@ -139,6 +139,6 @@ export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promis
 /** `drift` as the CLI runs it: the report as a document (--json) or as the table. */
 export async function driftCommand(ctx: CommandContext, flags: Readonly<Record<string, unknown>>, early?: unknown): Promise<ListingResult> {
   const text = (key: string) => (typeof flags[key] === "string" ? (flags[key] as string) : undefined);
-  const { report, exitCode } = await drift(ctx, { fix: text("fix"), markdown: text("markdown"), junit: text("junit"), only: text("only"), early: early instanceof EarlyCloudCheck ? early : undefined });
+  const { report, exitCode } = await drift(ctx, { fix: text("fix"), markdown: text("markdown"), junit: text("junit"), only: text("only"), early: early instanceof EarlyDriftQuestions ? early : undefined });
   return { document: report, text: renderDriftText(report), exitCode };
 }

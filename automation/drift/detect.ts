@@ -20,8 +20,8 @@ export interface DetectOptions {
   /** Default both; `["cloud"]` is what `pulumi refresh --preview-only` answers. */
   readonly questions?: readonly Question[];
   readonly progress?: (line: string) => void;
-  /** The cloud question, already asked (see early-start.ts). */
-  readonly cloud?: Promise<ObservationCollector>;
+  /** Questions already asked (see early-start.ts). */
+  readonly asked?: Partial<Record<Question, Promise<ObservationCollector>>>;
 }
 
 /**
@@ -43,10 +43,10 @@ export async function askCloud(opened: OpenedStack, signal?: AbortSignal): Promi
  * file through the language host when the stack's program is that file (as a plain `pulumi
  * preview` runs it, in a process of its own), else of the inline program.
  */
-export async function askCode(opened: OpenedStack): Promise<ObservationCollector> {
+export async function askCode(opened: OpenedStack, signal?: AbortSignal): Promise<ObservationCollector> {
   const code = new ObservationCollector("code");
   const program = opened.programFile ? {} : { program: opened.program };
-  await opened.direct("preview", ["preview"], { ...program, onEvent: code.onEvent, eventKinds: ["resourcePreEvent"] });
+  await opened.direct("preview", ["preview"], { ...program, onEvent: code.onEvent, eventKinds: ["resourcePreEvent"], signal });
   return code;
 }
 
@@ -56,12 +56,12 @@ export async function detect(opened: OpenedStack, options: DetectOptions = {}): 
   const runs: Promise<ObservationCollector>[] = [];
   if (questions.includes("cloud")) {
     progress(`drift: reading the cloud against state (refresh preview)\n`);
-    runs.push(options.cloud ?? askCloud(opened));
+    runs.push(options.asked?.cloud ?? askCloud(opened));
   }
   if (questions.includes("code")) {
     const how = opened.programFile ? `preview of ${path.relative(opened.workDir, opened.programFile)} through the language host` : "preview";
     progress(`drift: comparing code and config with state (${how})\n`);
-    runs.push(askCode(opened));
+    runs.push(options.asked?.code ?? askCode(opened));
   }
   // Wait for both before failing, so no engine process outlives the command.
   const settled = await Promise.allSettled(runs);

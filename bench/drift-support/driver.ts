@@ -10,7 +10,7 @@ import { renderDriftJunit } from "../../automation/drift/render-junit";
 import { renderDriftMarkdown } from "../../automation/drift/render-markdown";
 import { renderDriftJson, renderDriftText } from "../../automation/drift/render-text";
 import * as path from "node:path";
-import { asProgramFile } from "../../automation/program-file";
+import { asProgramFile } from "../../model/program-file";
 import { openStack } from "../../automation/workspace";
 
 export interface DriverLine {

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { analysisSchema } from "./analysis";
 import { rolloutSchema, settingsOf, type RolloutConfig } from "./rollout";
 import { driftSchema, DRIFT_FIXES } from "./drift";
+import { drSchema } from "./dr";
 
 export const NAMESPACE = "switchyard";
 
@@ -70,6 +71,8 @@ export const stackConfigSchema = z
     local: localSchema.optional(),
     /** Drift the team accepts for a while: ignore rules read by `switchyard drift`. */
     drift: driftSchema.optional(),
+    /** Which region serves, and how failover, watch and drills move traffic (see model/config/dr.ts). */
+    dr: drSchema.optional(),
     // Each cloud's block is validated by its target module (stacks/targets/<cloud>.ts), loaded
     // only for the stack's own target: a cloud SDK costs a second or more to load.
     ...Object.fromEntries(CLOUD_TARGETS.map((cloud) => [cloud, z.unknown().optional()])),
@@ -124,6 +127,9 @@ export const FIXES: Readonly<Record<string, string>> = {
   multicloud: "add a switchyard:multicloud block (see stacks/Pulumi.multicloud.yaml)",
   "local.ports": "choose three different free ports from 1024 to 65535",
   ...DRIFT_FIXES,
+  dr: "see the Disaster recovery section of README.md",
+  "dr.primary": "name one of the stack's two regions, the one that should serve",
+  "dr.failover.steps": "list the standby's share at each step, increasing and ending at 100, e.g. [50, 100]",
   ...Object.fromEntries(
     ["aws", "gcp", "azure", "kubernetes"].map((target) => [
       `${target}.scaleDownIdleSlot`,

@@ -8,6 +8,7 @@ import type { z } from "zod";
 import type { MechanismKind } from "../../model/mechanism";
 import type { TargetOutputs } from "../../model/outputs";
 import type { Slot, Weights } from "../../model/weights";
+import type { DrConfig, RegionWeights } from "../../model/config/dr";
 
 /** A slot as the stack config declares it; the knobs past `version` act on the local target only. */
 export interface SlotConfig {
@@ -27,6 +28,12 @@ export interface CommonConfig {
    * file's): the target runs nothing there, and no weight may point at it.
    */
   readonly scaledDown?: Slot;
+  /**
+   * Disaster recovery: the intent (`switchyard:dr`: which region serves) and the regional weights
+   * a failover, failback or drill has in flight (the driver's status; absent: all on the primary).
+   * A target with two regions resolves them with effectiveRegionWeights (model/config/dr.ts).
+   */
+  readonly dr?: { readonly config: DrConfig; readonly inFlight?: RegionWeights };
 }
 
 export interface TargetDefinition<Schema extends z.ZodType> {

@@ -80,6 +80,23 @@ describe("engine: direct runs of the CLI", function () {
     assert.deepEqual(JSON.parse(good.stdout).summary.questions, ["cloud"]);
   });
 
+  it("drift's early questions, both asked, are cancelled by a config error: no engine run of the stack outlives the command", async () => {
+    project.writeConfig({ traffic: { blue: 150, green: 0 } } as never);
+    try {
+      const bad = await project.cli("drift");
+      assert.equal(bad.code, 1, bad.stderr);
+      assert.match(bad.stderr, /switchyard:traffic/);
+      assert.doesNotMatch(bad.stderr, /preview of stack/, "the engine's cancelled runs are not reported");
+      const ofThisStack = () => markedEngineProcesses().filter((p) => p.argv.includes(scoped.stackName) && (p.argv.includes("preview") || p.argv.includes("refresh")));
+      assert.ok(await waitFor(() => ofThisStack().length === 0, 10_000, 50), `engine runs left: ${JSON.stringify(ofThisStack().map((p) => p.argv.join(" ")))}`);
+    } finally {
+      project.writeConfig({ traffic: { blue: 70, green: 30 } });
+    }
+    const good = await project.cli("drift", "--json");
+    assert.equal(good.code, 0, good.stderr);
+    assert.deepEqual(JSON.parse(good.stdout).summary.questions, ["cloud", "code"]);
+  });
+
   it("a cancelled read stops the engine and leaves no lock: the next read succeeds", async () => {
     const abort = new AbortController();
     const reading = askCloud(scoped, abort.signal);

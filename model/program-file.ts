@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import type { Toolchain } from "../model/toolchain";
+import type { Toolchain } from "./toolchain";
 
 type Program = () => Promise<Record<string, unknown> | void>;
 

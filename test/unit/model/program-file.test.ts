@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { asProgramFile, programFileFor } from "../../../automation/program-file";
+import { asProgramFile, programFileFor } from "../../../model/program-file";
 import { deferredSwitchyardProgram } from "../../../stacks/deferred-program";
 import { PROJECT_ROOT } from "../../../model/toolchain";
 
