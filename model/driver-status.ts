@@ -32,6 +32,11 @@ export const driverStatusSchema = z.strictObject({
    * completed failover until the stack file's `switchyard:dr.primary` names the region that serves.
    */
   regions: z.record(z.string().min(1), percentage).optional(),
+  /**
+   * The region whose data replicas were promoted by a failover (or back by a failback), until the
+   * stack file's `switchyard:dr.primary` names it; absent: the file's primary holds the data.
+   */
+  dataPrimary: z.string().min(1).optional(),
   /** A release the driver applies instead of the file's (rollback): its `slots`, `active`, `traffic`. */
   release: z.record(z.string(), z.unknown()).optional(),
 });

@@ -5,6 +5,7 @@
  */
 import type { Input } from "@pulumi/pulumi";
 import type { Slot, Weights } from "./weights";
+import type { RegionPair, RegionWeights } from "./config/dr";
 
 export interface SlotOutputs {
   readonly version: string;
@@ -34,6 +35,32 @@ export interface StackOutputs {
   /** Kind of the traffic split (model/mechanism.ts MECHANISM_KINDS): which read-back applies. */
   readonly trafficMechanism?: string;
   readonly capacities?: Readonly<Record<Slot, number>>;
+  /** A stack with a standby region: what failover, failback, drill and watch act on and read. */
+  readonly regions?: RegionsOutputs;
+}
+
+/**
+ * The two regions of a DR stack. Each region runs the same release (both slots); the regional
+ * split (a front HAProxy, DNS failover records, a traffic manager) sends clients to one or both.
+ */
+export interface RegionsOutputs {
+  /** Home region first, as the target defines them. */
+  readonly names: RegionPair;
+  /** The regional weights as applied (all on the serving region outside a failover in flight). */
+  readonly weights: RegionWeights;
+  /** Each region's own entry point (bypassing the regional split), for analysis of one region. */
+  readonly endpoints: Readonly<Record<string, string>>;
+  /** URNs of the resources that carry the regional weights: a failover step updates only these. */
+  readonly trafficUrns: readonly string[];
+  /** Kind of the regional split, e.g. local-haproxy-regions, aws-route53-failover: which read-back applies. */
+  readonly mechanism: string;
+  /** Local target: the front HAProxy's runtime API socket and the backend holding the regions. */
+  readonly socket?: string;
+  readonly backend?: string;
+  /** The region whose data replicas take writes; absent when the stack replicates no data. */
+  readonly dataPrimary?: string;
+  /** URNs of the resources that carry data promotion (a promotion is a targeted update of these). */
+  readonly dataUrns?: readonly string[];
 }
 
 /**

@@ -76,7 +76,7 @@ export function runInputs(): RunInputs {
   const traffic = effectiveWeights(config, status);
   // A stack file from before the driver's status moved to the backend may still carry `scaledDown`.
   const slots = Object.fromEntries(Object.entries(config.slots).map(([slot, { scaledDown: _retired, ...rest }]) => [slot, rest])) as CommonConfig["slots"];
-  const dr = config.dr || status?.regions ? { config: config.dr ?? drSchema.parse({}), inFlight: status?.regions } : undefined;
+  const dr = config.dr || status?.regions || status?.dataPrimary ? { config: config.dr ?? drSchema.parse({}), inFlight: status?.regions, dataPrimary: status?.dataPrimary } : undefined;
   return { stack, entries, status, config, common: { service: config.service, traffic, slots, scaledDown: scaledDownSlot(traffic, status), ...(dr ? { dr } : {}) } };
 }
 

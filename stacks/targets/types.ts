@@ -8,7 +8,7 @@ import type { z } from "zod";
 import type { MechanismKind } from "../../model/mechanism";
 import type { TargetOutputs } from "../../model/outputs";
 import type { Slot, Weights } from "../../model/weights";
-import type { DrConfig, RegionWeights } from "../../model/config/dr";
+import type { DrConfig, RegionPair, RegionWeights } from "../../model/config/dr";
 
 /** A slot as the stack config declares it; the knobs past `version` act on the local target only. */
 export interface SlotConfig {
@@ -33,7 +33,7 @@ export interface CommonConfig {
    * a failover, failback or drill has in flight (the driver's status; absent: all on the primary).
    * A target with two regions resolves them with effectiveRegionWeights (model/config/dr.ts).
    */
-  readonly dr?: { readonly config: DrConfig; readonly inFlight?: RegionWeights };
+  readonly dr?: { readonly config: DrConfig; readonly inFlight?: RegionWeights; readonly dataPrimary?: string };
 }
 
 export interface TargetDefinition<Schema extends z.ZodType> {
@@ -42,6 +42,13 @@ export interface TargetDefinition<Schema extends z.ZodType> {
   /** Schema of the `switchyard:<name>` block. */
   readonly schema: Schema;
   readonly build: (common: CommonConfig, block: z.output<Schema>, stack: string) => TargetOutputs;
+  /** The target's two regions (home first) when the block declares a standby; undefined: no DR. */
+  readonly regions?: (block: z.output<Schema>) => RegionPair | undefined;
+  /**
+   * How the regional split moves traffic: "stepped" takes any shares (a weighted front or DNS),
+   * "at-once" only all-or-nothing (failover routing by health and priority).
+   */
+  readonly regionalShift?: "stepped" | "at-once";
 }
 
 /** What every blue/green environment component exposes, whatever the cloud. */
