@@ -36,6 +36,8 @@ const commands = {
   status: () => require("./commands/status") as typeof import("./commands/status"),
   drift: () => require("./commands/drift") as typeof import("./commands/drift"),
   destroy: () => require("./commands/destroy") as typeof import("./commands/destroy"),
+  dr: () => require("./commands/dr") as typeof import("./commands/dr"),
+  watch: () => require("./commands/watch") as typeof import("./commands/watch"),
 };
 
 interface CommandSpec {
@@ -131,6 +133,32 @@ const COMMANDS: readonly CommandSpec[] = [
   { name: "checkpoints", summary: "list the state checkpoints kept before deploys; changes nothing", handler: (ctx) => commands.recover().checkpoints(ctx) },
   { name: "abort", summary: "roll back: all traffic to the stable slot, then the prior release again", handler: (ctx) => commands.control().control(ctx, "abort"), confirm: true },
   {
+    name: "failover",
+    summary: "move traffic to the standby region, gated on its analysis, then promote its data replicas",
+    handler: (ctx, flags) => commands.dr().regionMove(ctx, "failover", { steps: flags.steps as string | undefined }),
+    confirm: true,
+    options: [["--steps <shares>", "the standby's share at each step, e.g. 50,100 (default switchyard:dr.failover.steps, at once)"]],
+  },
+  {
+    name: "failback",
+    summary: "move traffic back to the stack file's primary region; refused until it is healthy",
+    handler: (ctx, flags) => commands.dr().regionMove(ctx, "failback", { steps: flags.steps as string | undefined }),
+    confirm: true,
+    options: [["--steps <shares>", "the primary's share at each step, e.g. 50,100"]],
+  },
+  {
+    name: "drill",
+    summary: "rehearse a failover: shift switchyard:dr.drill.share to the standby, analyse, shift back; ends as it began",
+    handler: (ctx) => commands.dr().regionMove(ctx, "drill"),
+    confirm: true,
+  },
+  {
+    name: "watch",
+    summary: "measure the serving region; fail over by itself after switchyard:dr.watch.failureLimit failed measurements",
+    handler: (ctx, flags) => commands.watch().watch(ctx, { for: flags.for as string | undefined }),
+    options: [["--for <duration>", "stop after this long without a failover, e.g. 10m (default: until stopped)"]],
+  },
+  {
     name: "destroy",
     summary: "remove every resource of the stack with the engine; for local, nothing keeps listening afterwards",
     handler: (ctx, flags) => commands.destroy().destroy(ctx, { force: Boolean(flags.force) }),
@@ -141,7 +169,7 @@ const COMMANDS: readonly CommandSpec[] = [
 ];
 
 /** Stacks whose changes need no confirmation: they only touch this machine. */
-const UNCONFIRMED_STACKS = new Set(["local"]);
+const UNCONFIRMED_STACKS = new Set(["local", "local-dr"]);
 
 /** Built on first use: zod's load is a tenth of a second that a prestart (drift) runs ahead of. */
 function flagsSchema() {

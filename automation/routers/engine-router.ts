@@ -39,7 +39,7 @@ export class MissingTrafficUrnsError extends SwitchyardError {
  * file backend's backup copy of the previous state, which differs from the new one only in the
  * weights (the driver keeps its own state checkpoint before every deploy).
  */
-const STEP_ENGINE_ENV = { PULUMI_SKIP_CHECKPOINTS: "true", PULUMI_DISABLE_CHECKPOINT_BACKUPS: "1" };
+export const STEP_ENGINE_ENV = { PULUMI_SKIP_CHECKPOINTS: "true", PULUMI_DISABLE_CHECKPOINT_BACKUPS: "1" };
 
 export class EngineTrafficRouter implements TrafficRouter {
   readonly type = "engine";

@@ -12,10 +12,14 @@ export class TrafficProgramError extends Error {}
 /** The value of an output inside a running program (URNs are known in previews and updates alike). */
 const valueOf = <T>(input: pulumi.Input<T>): Promise<T> => new Promise((resolve) => pulumi.output(input).apply((value) => resolve(value as T)));
 
-export function guardedTrafficProgram(program: PulumiFn, targets: readonly string[]): PulumiFn {
+/** The outputs' URNs a targeted update may touch: the slots' traffic resources by default. */
+type DeclaredUrns = (outputs: Record<string, unknown> | undefined) => unknown;
+const slotTrafficUrns: DeclaredUrns = (outputs) => outputs?.trafficUrns;
+
+export function guardedTrafficProgram(program: PulumiFn, targets: readonly string[], declaredOf: DeclaredUrns = slotTrafficUrns): PulumiFn {
   return async () => {
     const outputs = (await program()) as Record<string, unknown> | undefined;
-    const declared = new Set<string>(await valueOf((outputs?.trafficUrns ?? []) as pulumi.Input<string[]>));
+    const declared = new Set<string>(await valueOf((declaredOf(outputs) ?? []) as pulumi.Input<string[]>));
     const missing = targets.filter((urn) => !declared.has(urn));
     if (missing.length > 0) {
       throw new TrafficProgramError(
