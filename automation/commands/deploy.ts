@@ -29,6 +29,8 @@ import { RELEASE_KEYS } from "../../model/driver-status";
 import { RevisionConflictError, type StoredDocument } from "../store/document-store";
 import { readStackConfigValues } from "../stack-file";
 import type { CommandContext } from "./context";
+import { isMoving, REGION_MOVE_KEY, type RegionMoveRecord } from "../dr/record";
+import { RegionMoveInProgressError } from "../dr/errors";
 
 export interface CommandResult {
   readonly report: Report;
@@ -161,6 +163,9 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags = {}): Prom
   if (existing && isActive(existing.value) && ownerAlive(existing.value.owner)) {
     throw new RolloutInProgressError(ctx.stack, existing.value.id, ownerText(existing.value));
   }
+  // A regional move changes the same split's inputs: one change at a time.
+  const move = (await session.store.get<RegionMoveRecord>(REGION_MOVE_KEY))?.value;
+  if (move && isMoving(move)) throw new RegionMoveInProgressError(ctx.stack, move);
   const fileValues = readStackConfigValues(ctx.workDir, ctx.stack);
   const intent = releaseIntentOf(fileValues);
   const held = heldBack(existing?.value, intent);

@@ -4,7 +4,8 @@
  * another move runs (naming it); a move whose driver died is taken over where it stopped.
  */
 import { drSchema, primaryRegion, UnknownRegionError, type DrConfig } from "../../model/config/dr";
-import { ConfigError, SwitchyardError } from "../../model/errors";
+import { ConfigError } from "../../model/errors";
+import { RegionMoveInProgressError, RolloutRunsError } from "../dr/errors";
 import type { StackOutputs } from "../../model/outputs";
 import { loadTarget } from "../../stacks/targets/load";
 import { ExitCode } from "../exit-codes";
@@ -29,18 +30,6 @@ export interface RegionMoveFlags {
   readonly faultAt?: string;
   /** The front's failed answers counted before the fault (watch), for requests_failed. */
   readonly failuresBefore?: number;
-}
-
-export class RegionMoveInProgressError extends SwitchyardError {
-  constructor(stack: string, record: RegionMoveRecord) {
-    super(`stack "${stack}": ${record.kind} ${record.id} (${record.from} -> ${record.to}) is in progress, driven by ${record.owner ? `${record.owner.host} pid ${record.owner.pid}` : "nobody"}`, `wait for it: switchyard status --stack ${stack} shows it`);
-  }
-}
-
-export class RolloutRunsError extends SwitchyardError {
-  constructor(stack: string, record: RolloutRecord, kind: RegionMoveKind) {
-    super(`stack "${stack}": a ${kind} is refused while rollout ${record.id} (${record.stableVersion} -> ${record.canaryVersion}) is ${record.status}`, `finish it first: switchyard promote --stack ${stack} --full, or switchyard abort --stack ${stack}`);
-  }
 }
 
 /** The stack's DR config, validated against the regions it exports. */

@@ -18,6 +18,8 @@ import { planOf } from "../../model/config/rollout";
 import { openRolloutSession, type RolloutSession } from "../rollout/session";
 import { readStackConfigValues } from "../stack-file";
 import type { CommandContext } from "./context";
+import { isMoving, REGION_MOVE_KEY, type RegionMoveRecord } from "../dr/record";
+import { RegionMoveInProgressError } from "../dr/errors";
 import { driveRollout, type CommandResult } from "./deploy";
 
 export interface RollbackFlags {
@@ -63,6 +65,8 @@ export async function rollback(ctx: CommandContext, flags: RollbackFlags): Promi
     if (ownerAlive(existing.value.owner)) throw new RolloutInProgressError(ctx.stack, existing.value.id, `${existing.value.owner!.host} pid ${existing.value.owner!.pid}`);
     throw new RollbackError(`stack "${ctx.stack}" has rollout ${existing.value.id} ${existing.value.status}`, `finish or undo it first: switchyard abort --stack ${ctx.stack}`);
   }
+  const move = (await session.store.get<RegionMoveRecord>(REGION_MOVE_KEY))?.value;
+  if (move && isMoving(move)) throw new RegionMoveInProgressError(ctx.stack, move);
   const list = await listReleases(session.store);
   const target = pickTarget(list, flags.to, ctx.stack);
   const current = list.at(-1)!;

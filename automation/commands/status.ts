@@ -14,6 +14,16 @@ import { readStackConfigValues } from "../stack-file";
 import { openRolloutSession } from "../rollout/session";
 import { engineBackendUrl, PROJECT_NAME } from "../workspace";
 import type { CommandContext } from "./context";
+import type { Finding, HealthAssessment } from "../health/model";
+import { observeRegions, regionFindings } from "../health/regions";
+import { getAnswer } from "../health/probes";
+import { readLiveRegionWeights } from "../dr/read-back";
+import { isMoving, REGION_MOVE_KEY, type RegionMoveRecord } from "../dr/record";
+import { weightsAt } from "../dr/machine";
+import { filePrimaryOf } from "../dr/status";
+import { servingRegion } from "../../model/config/dr";
+import type { RegionsOutputs } from "../../model/outputs";
+import type { RolloutSession } from "../rollout/session";
 import type { CommandResult } from "./deploy";
 
 /** What the rollout is doing and who, if anyone, drives it; the right commands for its state. */
@@ -30,6 +40,29 @@ function describeRollout(record: RolloutRecord, stack: string): { note: string; 
     return { note: `rollout ${record.id} ${record.status} at ${at}, no driver is running (deploy resumes it)${reason}`, nextSteps: commands(["deploy", "abort"]) };
   }
   return { note: `rollout ${record.id} ${record.status} at ${at}, driven by ${record.owner!.host} pid ${record.owner!.pid}${reason}`, nextSteps: commands(["pause", "promote", "abort"]) };
+}
+
+/** Adds findings to an assessment: the worst finding decides, as in assess.ts. */
+function withFindings(health: HealthAssessment, findings: readonly Finding[]): HealthAssessment {
+  const problems = [...health.problems, ...findings.filter((f) => f.level !== "note")];
+  const verdict = problems.some((f) => f.level === "down") ? "down" : problems.length > 0 ? "degraded" : "healthy";
+  return { verdict, problems, notes: [...health.notes, ...findings.filter((f) => f.level === "note")] };
+}
+
+/** The regions as the data plane serves them, and the move that shaped them, in words. */
+async function regionalHealth(session: RolloutSession, regions: RegionsOutputs): Promise<{ findings: Finding[]; notes: string[] }> {
+  const stack = session.ctx.stack;
+  const move = (await session.store.get<RegionMoveRecord>(REGION_MOVE_KEY))?.value;
+  const inFlight = move && isMoving(move) ? [move.weights, ...move.plan.map((share) => weightsAt(move, share))] : [];
+  const observed = await observeRegions(regions, inFlight, { get: (url) => getAnswer(url), live: () => readLiveRegionWeights({ regions }) });
+  const notes: string[] = [];
+  const live = observed.live && !("error" in observed.live) ? observed.live : undefined;
+  const serving = servingRegion(live ?? regions.weights);
+  const filePrimary = filePrimaryOf(readStackConfigValues(session.ctx.workDir, stack), { home: regions.names[0] });
+  if (move && isMoving(move)) notes.push(`${move.kind} ${move.id} ${move.from} -> ${move.to} in progress (${move.phase}, step ${move.stepIndex + 1}/${move.plan.length})`);
+  else if (serving && serving !== filePrimary) notes.push(`serving from ${serving}, the standby${move ? ` (${move.kind} ${move.id})` : ""}; the stack file names ${filePrimary}: set switchyard:dr.primary: ${serving}, or run switchyard failback --stack ${stack} once ${filePrimary} is healthy`);
+  else if (serving) notes.push(`region ${serving} serves${live ? " (read from the regional split)" : ""}${move ? `; last ${move.kind} ${move.id} ${move.status}` : ""}`);
+  return { findings: regionFindings(observed, stack), notes };
 }
 
 export async function status(ctx: CommandContext): Promise<CommandResult> {
@@ -53,6 +86,7 @@ export async function status(ctx: CommandContext): Promise<CommandResult> {
     },
     ctx.stack,
   );
+  const regional = outputs.regions ? await regionalHealth(session, outputs.regions) : undefined;
   const last = history[0];
   const notes: string[] = [];
   if (last) notes.push(`last update ${last.result} at ${new Date(last.endTime ?? last.startTime).toISOString()}`);
@@ -72,7 +106,9 @@ export async function status(ctx: CommandContext): Promise<CommandResult> {
     notes.push(`the stack file asks for ${heldBackText(held)}; the stack runs the release before it until the file changes`);
     nextSteps.push(`change switchyard:slots or switchyard:active in stacks/Pulumi.${ctx.stack}.yaml, then switchyard deploy --stack ${ctx.stack}`, `switchyard deploy --stack ${ctx.stack} --retry (roll the same release out again)`);
   }
-  if (health.verdict !== "healthy" && !active) {
+  if (regional) notes.push(...regional.notes);
+  const healthWithRegions = regional ? withFindings(health, regional.findings) : health;
+  if (healthWithRegions.verdict !== "healthy" && !active) {
     nextSteps.push(`switchyard drift --stack ${ctx.stack}`, `switchyard deploy --stack ${ctx.stack} (repairs what the engine can see)`);
   }
   const report = buildReport({
@@ -84,8 +120,8 @@ export async function status(ctx: CommandContext): Promise<CommandResult> {
     message: notes.join("; ") || undefined,
     outputs,
     record: active,
-    health,
+    health: healthWithRegions,
     nextSteps,
   });
-  return { report, exitCode: health.verdict === "healthy" ? ExitCode.Done : ExitCode.NotHealthy };
+  return { report, exitCode: healthWithRegions.verdict === "healthy" ? ExitCode.Done : ExitCode.NotHealthy };
 }

@@ -65,7 +65,7 @@ export interface RegionMoveRecord {
 
 export const REGION_MOVE_KEY = "region-move";
 
-export const isMoving = (record: RegionMoveRecord | undefined): record is RegionMoveRecord => record?.status === "running";
+export const isMoving = (record: RegionMoveRecord | undefined): boolean => record?.status === "running";
 
 const PREFIX: Record<RegionMoveKind, string> = { failover: "fo", failback: "fb", drill: "dd" };
 
