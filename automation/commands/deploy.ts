@@ -31,6 +31,7 @@ import { readStackConfigValues } from "../stack-file";
 import type { CommandContext } from "./context";
 import { isMoving, REGION_MOVE_KEY, type RegionMoveRecord } from "../dr/record";
 import { RegionMoveInProgressError } from "../dr/errors";
+import { readRestorations } from "../dr/restorations";
 
 export interface CommandResult {
   readonly report: Report;
@@ -55,7 +56,7 @@ const METRICS_WINDOW_MS = 30 * 86_400_000;
 /** Records a finished deploy in the ledger and returns the delivery metrics that include it. */
 async function recordAndMeasure(session: RolloutSession, finished: FinishedDeploy): Promise<DeliveryMetrics> {
   await recordDeploy(session.opened, session.store, finished);
-  return deliveryMetrics(await readLedger(session.store), METRICS_WINDOW_MS);
+  return deliveryMetrics(await readLedger(session.store), METRICS_WINDOW_MS, Date.now(), await readRestorations(session.store));
 }
 
 /**

@@ -16,6 +16,7 @@ import { isMoving, newRegionMove, REGION_MOVE_KEY, rtoSeconds, type RegionMoveKi
 import { frontFailures, readLiveRegionWeights } from "../dr/read-back";
 import { NoRegionsError, RegionalRouter, show } from "../dr/regional-router";
 import { filePrimaryOf } from "../dr/status";
+import { recordRestoration } from "../dr/restorations";
 import { isActive, ownerAlive, ownerHere, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
 import { openRolloutSession, type RolloutSession } from "../rollout/session";
 import { readStackConfigValues } from "../stack-file";
@@ -103,6 +104,10 @@ export async function regionMove(ctx: CommandContext, kind: RegionMoveKind, flag
     doc = await session.store.put(REGION_MOVE_KEY, record, existing?.revision ?? 0);
   }
   const final = await driveRegionMove(doc, deps);
+  const rto = rtoSeconds(final);
+  if (final.kind === "failover" && final.status === "succeeded" && rto !== undefined) {
+    await recordRestoration(session.store, { id: final.id, kind: "failover", finishedAt: final.finishedAt ?? new Date().toISOString(), restoreSeconds: rto });
+  }
   const failuresAfter = await frontFailures(outputs);
   const requestsFailed = failuresBefore !== undefined && failuresAfter !== undefined ? failuresAfter - failuresBefore : undefined;
   return regionMoveResult(final, dr, requestsFailed);

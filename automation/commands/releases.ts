@@ -6,6 +6,7 @@ import { listReleases, type Release } from "../releases/releases";
 import { openRolloutSession } from "../rollout/session";
 import { ConfigError } from "../../model/errors";
 import type { CommandContext } from "./context";
+import { readRestorations } from "../dr/restorations";
 
 export interface ListingResult {
   readonly document: unknown;
@@ -48,6 +49,6 @@ export async function metrics(ctx: CommandContext, since = "30d"): Promise<Listi
     throw new ConfigError([{ path: "--since", message: (error as Error).message, value: JSON.stringify(since), fix: "use e.g. --since 30d" }], "command line");
   }
   const session = await openRolloutSession(ctx, { mustExist: true });
-  const m = deliveryMetrics(await readLedger(session.store), windowMs);
+  const m = deliveryMetrics(await readLedger(session.store), windowMs, Date.now(), await readRestorations(session.store));
   return { document: { stack: ctx.stack, metrics: m }, text: metricsText(ctx.stack, m), exitCode: ExitCode.Done };
 }

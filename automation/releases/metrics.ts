@@ -2,6 +2,7 @@
  * Delivery metrics (the four DORA keys) from the ledger. Pure, so it is table-tested.
  */
 import type { LedgerEntry } from "./ledger";
+import type { Restoration } from "../dr/restorations";
 
 export interface DeliveryMetrics {
   readonly since: string;
@@ -12,7 +13,10 @@ export interface DeliveryMetrics {
   readonly lead_time_seconds: number | null;
   /** Rolled back / all deployments; null without deployments. */
   readonly change_failure_rate: number | null;
-  /** Median seconds from a failure being detected to all traffic on stable again. */
+  /**
+   * Median seconds to restore service: from a failed release's detection to all traffic on
+   * stable again, and from a region's fault (or the failover command) to the standby serving all.
+   */
   readonly time_to_restore_seconds: number | null;
 }
 
@@ -32,7 +36,7 @@ export function parseWindow(text: string): number {
   return Number(match[1]) * { h: 3_600_000, d: 86_400_000, w: 604_800_000 }[match[2] as "h" | "d" | "w"];
 }
 
-export function deliveryMetrics(entries: readonly LedgerEntry[], windowMs: number, now = Date.now()): DeliveryMetrics {
+export function deliveryMetrics(entries: readonly LedgerEntry[], windowMs: number, now = Date.now(), restorations: readonly Restoration[] = []): DeliveryMetrics {
   const since = now - windowMs;
   // Rollbacks restore service; they are not changes that can fail.
   const inWindow = entries.filter((e) => e.kind !== "rollback" && Date.parse(e.finishedAt) >= since && Date.parse(e.finishedAt) <= now);
@@ -48,6 +52,11 @@ export function deliveryMetrics(entries: readonly LedgerEntry[], windowMs: numbe
     deployment_frequency_per_day: round(inWindow.length / (windowMs / 86_400_000), 2)!,
     lead_time_seconds: round(median(leadTimes)),
     change_failure_rate: inWindow.length ? round(failed.length / inWindow.length, 3) : null,
-    time_to_restore_seconds: round(median(failed.flatMap((e) => (e.restoreSeconds === undefined ? [] : [e.restoreSeconds])))),
+    time_to_restore_seconds: round(
+      median([
+        ...failed.flatMap((e) => (e.restoreSeconds === undefined ? [] : [e.restoreSeconds])),
+        ...restorations.filter((r) => Date.parse(r.finishedAt) >= since && Date.parse(r.finishedAt) <= now).map((r) => r.restoreSeconds),
+      ]),
+    ),
   };
 }
