@@ -27,10 +27,12 @@ export function plainRunNotice(stackName: string, status: DriverStatus | undefin
   if (status.weights) held.push(`traffic in flight: blue ${status.weights.blue}% / green ${status.weights.green}%${status.rollout ? ` (rollout ${status.rollout})` : ""}`);
   if (status.scaledDown) held.push(`slot ${status.scaledDown} scaled down after a blue-green switch`);
   if (status.release) held.push("a prior release re-applied by a rollback, in place of the file's");
+  if (status.regions) held.push(`regional traffic: ${Object.entries(status.regions).map(([region, share]) => `${region} ${share}%`).join(" / ")} (a failover, failback or drill), not the file's primary`);
+  if (status.dataPrimary) held.push(`data replicas promoted in ${status.dataPrimary}`);
   if (held.length === 0) return undefined;
   return [
     `warning: the driver's status for stack "${stackName}" is not applied by plain pulumi commands: ${held.join("; ")}.`,
-    "  A plain run plans the stack file's steady state instead (all traffic on `active`, both slots at capacity, the file's release).",
+    "  A plain run plans the stack file's steady state instead (all traffic on `active` in the file's primary region, both slots at capacity, the file's release).",
     `  See \`switchyard status --stack ${stackName}\`; finish or abort a rollout with switchyard before a plain \`up\`.`,
   ].join("\n");
 }

@@ -33,4 +33,10 @@ describe("plain pulumi runs and the driver's status", () => {
     assert.match(notice, /a prior release re-applied by a rollback/);
     assert.match(notice, /switchyard status --stack prod/);
   });
+
+  it("names a failover the file does not say yet: regional traffic and promoted data", () => {
+    const notice = plainRunNotice("prod", { regions: { east: 0, west: 100 }, dataPrimary: "west" })!;
+    assert.match(notice, /regional traffic: east 0% \/ west 100% \(a failover, failback or drill\)/);
+    assert.match(notice, /data replicas promoted in west/);
+  });
 });
