@@ -4,9 +4,10 @@
 //   node list-stacks.mjs --changed BASE  only stacks a change since BASE affects: its own stack
 //                                        file or policy config; any change outside stacks/Pulumi.*
 //                                        (program, components, driver, lock file) affects them all
-// Env: ONLY=<stack> keeps that one; SKIP="a b" drops those (the local target lives on a laptop).
+// Env: ONLY=<stack> keeps that one; SKIP="a b" drops those (the local target lives on a laptop);
+// WITH_STANDBY=true keeps the stacks whose file declares a standby region (a dr block, or regions).
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..", "..", "..");
@@ -28,4 +29,7 @@ const base = args[0] === "--changed" ? args[1] : undefined;
 const skip = new Set((process.env.SKIP ?? "").split(/[\s,]+/).filter(Boolean));
 let stacks = (base ? affected(base) : all).filter((stack) => !skip.has(stack));
 if (process.env.ONLY) stacks = stacks.filter((stack) => stack === process.env.ONLY);
+// Read as text: this runs before dependencies are installed. A `dr:` or `regions:` key at any depth.
+const hasStandby = (stack) => /^\s*(switchyard:dr|dr|regions):/m.test(readFileSync(path.join(root, "stacks", `Pulumi.${stack}.yaml`), "utf8"));
+if (process.env.WITH_STANDBY === "true") stacks = stacks.filter(hasStandby);
 process.stdout.write(`stacks=${JSON.stringify(stacks)}\n`);
