@@ -133,11 +133,14 @@ async function switchover(stores: DataPrimaryInputs["stores"], from: string, to:
   }
 }
 
-export async function apply(inputs: DataPrimaryInputs): Promise<DataPrimaryOutputs> {
+/** `previous`: the primary applied last (from state), which tells a failback from a stray primary. */
+export async function apply(inputs: DataPrimaryInputs, previous?: string): Promise<DataPrimaryOutputs> {
   validate(inputs);
   const roles = rolesOf(await observeStores(inputs.stores), inputs.stores);
   const demotable = new Set(Object.keys(inputs.stores).filter((region) => inputs.stores[region]!.dataDir));
-  const decision = decidePrimary({ desired: inputs.primary, roles, demotable });
+  // A refreshed state may hold "" or "a,b": only a single known region counts.
+  const last = previous !== undefined && previous in inputs.stores ? previous : undefined;
+  const decision = decidePrimary({ desired: inputs.primary, roles, demotable, previous: last });
   switch (decision.action) {
     case "refuse":
       throw new DataPrimaryRefused(decision.code, decision.message);
@@ -173,8 +176,8 @@ export const provider: pulumi.dynamic.ResourceProvider = {
     return { changes: changedKeys<DataPrimaryInputs>(olds, news, UPDATING_KEYS).length > 0, replaces: [] };
   },
 
-  async update(_id: string, _olds: DataPrimaryOutputs, news: DataPrimaryInputs) {
-    return { outs: await apply(news) };
+  async update(_id: string, olds: DataPrimaryOutputs, news: DataPrimaryInputs) {
+    return { outs: await apply(news, olds.primary) };
   },
 
   // The servers are not this resource's to stop; dropping it leaves the data where it is.

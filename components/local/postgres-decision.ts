@@ -25,6 +25,8 @@ export interface DecisionInput {
   readonly roles: Readonly<Record<string, StoreRole>>;
   /** Regions whose data directory the provider may use (needed to demote a primary in a switchover). */
   readonly demotable: ReadonlySet<string>;
+  /** The region last applied as primary (from state), when known: it tells a failback from a stray primary. */
+  readonly previous?: string;
 }
 
 /** How a role reads in messages and in the resource's read-back. */
@@ -51,7 +53,7 @@ export function primariesOf(roles: Readonly<Record<string, StoreRole>>): string[
     .sort();
 }
 
-export function decidePrimary({ desired, roles, demotable }: DecisionInput): PrimaryDecision {
+export function decidePrimary({ desired, roles, demotable, previous }: DecisionInput): PrimaryDecision {
   const refuse = (code: RefusalCode, message: string): PrimaryDecision => ({ action: "refuse", code, message });
   const mine = roles[desired];
   if (!mine) return refuse("unknown-region", `primary: region "${desired}" is not one of stores (${Object.keys(roles).sort().join(", ")}); name one of them`);
@@ -61,8 +63,8 @@ export function decidePrimary({ desired, roles, demotable }: DecisionInput): Pri
   const others = primariesOf(roles).filter((region) => region !== desired);
   if (mine.role === "primary") {
     if (others.length === 0) return { action: "none" };
-    // Both took (or may take) writes: whichever is kept, the other's writes are lost; a human picks.
-    return refuse("two-primaries", `primary: regions ${[desired, ...others].join(" and ")} are both primaries, so writes may have gone to each; ${others.map((o) => reseedSteps(o, desired)).join("; ")}`);
+    // Both took (or may take) writes: whichever is kept, the other's writes are lost.
+    return refuse("two-primaries", twoPrimaries(desired, others, previous));
   }
   if (others.length > 1) {
     return refuse("two-primaries", `primary: regions ${others.join(" and ")} are both primaries; re-seed all but one as replicas before moving the primary to ${desired}`);
@@ -80,6 +82,16 @@ export function decidePrimary({ desired, roles, demotable }: DecisionInput): Pri
     return refuse("no-data-dir", `primary: a switchover from ${current} to ${desired} must shut ${current}'s server down and restart it as a replica, which needs stores.${current}.dataDir; set it, or stop ${current}'s server yourself and apply again (a failover)`);
   }
   return { action: "switchover", from: current, to: desired };
+}
+
+/** Which way to re-seed: towards the primary applied last when known; else a human picks. */
+function twoPrimaries(desired: string, others: readonly string[], previous: string | undefined): string {
+  const all = [desired, ...others].join(" and ");
+  if (previous !== undefined && others.includes(previous)) {
+    return `primary: moving the primary back to region ${desired} would make two primaries that both took writes: region ${desired}'s server is a primary again, not a replica of the current primary ${previous}, so ${previous}'s writes since it took over would be lost. ${capitalize(reseedSteps(desired, previous))}`;
+  }
+  if (previous === desired) return `primary: regions ${all} are both primaries, so writes may have gone to each; ${others.map((o) => reseedSteps(o, desired)).join("; ")}`;
+  return `primary: regions ${all} are both primaries, so writes may have gone to each; keep the one whose writes you need and re-seed the other as its streaming replica (e.g. ${reseedSteps(others[0]!, desired)})`;
 }
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
