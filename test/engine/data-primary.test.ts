@@ -74,6 +74,8 @@ describe("engine: LocalDataPrimary through the real engine (PostgreSQL on loopba
     const report = await writer.stop();
     assert.equal(moved.outputs.primary!.value, "b");
     assert.deepEqual(moved.outputs.roles!.value, { a: "unreachable", b: "primary" });
+    const state = JSON.stringify(await second.run("export", (s) => s.exportStack()));
+    assert.ok(!state.includes(new URL(cluster.urls.primary).password), "the stores' URLs stay secret in state");
 
     const present = await cluster.countAcknowledgedPresent(cluster.urls.replica);
     log(`sync: ${report.acknowledged} acknowledged, ${report.failed} failed, ${report.acknowledged - present} lost; up (engine + promotion) ${upSeconds.toFixed(1)} s`);
