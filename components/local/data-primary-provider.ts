@@ -115,7 +115,15 @@ async function switchover(stores: DataPrimaryInputs["stores"], from: string, to:
       `region ${to}'s server did not replay region ${from}'s WAL up to its shutdown checkpoint ${control.checkpointLsn} within ${CATCH_UP_TIMEOUT_MS / 1000} s; ${from} was started again as primary; nothing else changed`,
     );
   }
-  await promote(to, stores[to]!.url);
+  try {
+    await promote(to, stores[to]!.url);
+  } catch (error) {
+    // Not restarted by itself: should the promotion still complete, that would make two primaries.
+    throw new DataPrimaryRefused(
+      "promotion-failed",
+      `${(error as Error).message}. Region ${from}'s server is shut down cleanly with all its WAL on ${to}: once ${to} is a primary, re-seed or restart ${from} as its replica; if ${to} stays a replica, start ${from} again (pg_ctl start -D ${fromDir}) and apply again`,
+    );
+  }
   // The same replication credentials work against either server (physical replicas share roles).
   const toEndpoint = endpointOf(stores[to]!.url);
   const { user, password } = parseConninfo(target.primaryConninfo);

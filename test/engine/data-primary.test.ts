@@ -50,7 +50,6 @@ describe("engine: LocalDataPrimary through the real engine (PostgreSQL on loopba
 
   before(async () => {
     project = await createTestProject("data-primary");
-    project.writeConfig();
   });
   afterEach(async () => {
     await cluster?.stop();
