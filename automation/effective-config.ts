@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { isMap, parseDocument } from "yaml";
-import { NAMESPACE } from "../model/config/stack";
-import { DRIVER_STATUS_KEY, type DriverStatus } from "../model/driver-status";
-import { stackFilePath } from "../stacks/load-config";
+import { NAMESPACE, stackFilePath } from "../model/config-keys";
+import { DRIVER_STATUS_KEY } from "../model/config-keys";
+import type { DriverStatus } from "../model/driver-status";
 
 let folder: string | undefined;
 let written = 0;

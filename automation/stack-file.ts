@@ -4,8 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
-import { NAMESPACE } from "../model/config/stack";
-import { stackFilePath } from "../stacks/load-config";
+import { NAMESPACE, stackFilePath } from "../model/config-keys";
 
 /** The `switchyard:` values as written in the file (unvalidated), keyed without the namespace. */
 export function readStackConfigValues(workDir: string, stackName: string): Record<string, unknown> {

@@ -9,8 +9,8 @@
 import { z } from "zod";
 import { allOn, SLOTS, type Slot, type Weights } from "./weights";
 
-/** The config key (under `switchyard:`) the overlay travels in; only effective config files have it. */
-export const DRIVER_STATUS_KEY = "driverStatus";
+import { DRIVER_STATUS_KEY } from "./config-keys";
+export { DRIVER_STATUS_KEY };
 
 /** Keys of the stack config that define a release: what runs on each slot and which slot serves. */
 export const RELEASE_KEYS = ["slots", "traffic", "active"] as const;

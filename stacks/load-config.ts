@@ -16,7 +16,8 @@ import { isSecret } from "../model/secrets/secret";
 import { formatPath } from "../model/secrets/path";
 import { plaintextWarnings } from "../model/secrets/warnings";
 
-export const stackFilePath = (workDir: string, stackName: string) => path.join(workDir, "stacks", `Pulumi.${stackName}.yaml`);
+export { stackFilePath } from "../model/config-keys";
+import { stackFilePath } from "../model/config-keys";
 
 function fixFor(dotted: string, issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") {

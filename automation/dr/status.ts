@@ -5,7 +5,7 @@
  * (a completed failover), and a move that ended where it began (a drill, a refused or rolled-back
  * move) leaves the status it found.
  */
-import { allOnRegion, type RegionWeights } from "../../model/config/dr";
+import { allOnRegion, type RegionWeights } from "../../model/regions";
 import type { DriverStatus } from "../../model/driver-status";
 import type { RegionMoveRecord } from "./record";
 

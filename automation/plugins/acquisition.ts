@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { readStackConfigValues } from "../stack-file";
-import { stackFilePath } from "../../stacks/load-config";
+import { stackFilePath } from "../../model/config-keys";
 
 export const ACQUISITION_VAR = "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION";
 

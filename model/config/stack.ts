@@ -9,7 +9,8 @@ import { rolloutSchema, settingsOf, type RolloutConfig } from "./rollout";
 import { driftSchema, DRIFT_FIXES } from "./drift";
 import { drSchema } from "./dr";
 
-export const NAMESPACE = "switchyard";
+import { NAMESPACE } from "../config-keys";
+export { NAMESPACE };
 
 const port = z.number().int("must be a whole number").min(1024, "must be 1024 or above (no root needed)").max(65535, "must be at most 65535");
 const percentage = z.number().int("must be a whole percentage").min(0, "must be 0 or more").max(100, "must be 100 or less");
