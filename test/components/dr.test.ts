@@ -149,6 +149,27 @@ describe("DR replicas and failover routing", () => {
       assert.equal(byName("dr-standby-health").inputs.ipAddress, "203.0.113.20");
       assert.equal(byName("dr-primary-health").inputs.resourcePath, "/healthz");
     });
+    it("Route 53 serving the standby: the PRIMARY record takes the standby's target and check; each site keeps its check", async () => {
+      const dr = new Route53Failover("flip", {
+        provider: awsAt("us-east-1"),
+        zoneId: "Z1",
+        recordName: "app.example.com",
+        primary: { ...east, target: { alias: { name: "east.elb", zoneId: "ZE" } } },
+        standby: { cloud: "gcp", region: "us-east1", target: { ip: "203.0.113.20" } },
+        objectives: { rpoSeconds: 3600, rtoSeconds: 120 },
+        healthCheck: hc,
+        serving: "standby",
+      });
+      const urns = await promiseOf(dr.routingUrns);
+      await settle();
+      assert.deepEqual(urns.map((u) => u.split("::").at(-1)).sort(), ["flip-primary", "flip-standby"]);
+      const primary = byName("flip-primary").inputs;
+      assert.deepEqual([primary.failoverRoutingPolicies[0].type, primary.records, primary.healthCheckId], ["PRIMARY", ["203.0.113.20"], "flip-standby-health-id"]);
+      const secondary = byName("flip-standby").inputs;
+      assert.deepEqual([secondary.failoverRoutingPolicies[0].type, secondary.aliases[0].name, secondary.healthCheckId], ["SECONDARY", "east.elb", "flip-primary-health-id"]);
+      assert.equal(byName("flip-standby-health").inputs.ipAddress, "203.0.113.20");
+      assert.throws(() => new Route53Failover("bad", { provider: awsAt("us-east-1"), zoneId: "Z", recordName: "a.example.com", primary: { ...east, target: { cname: "a" } }, standby: { ...west, target: { cname: "b" } }, objectives: { rpoSeconds: 0, rtoSeconds: 600 }, healthCheck: hc, serving: "west" as never }), /serving: must be "primary" or "standby"/);
+    });
     it("Route 53: an RTO shorter than detection + TTL is an error", () => {
       assert.throws(
         () => new Route53Failover("slow", { provider: awsAt("us-east-1"), zoneId: "Z", recordName: "a.example.com", primary: { ...east, target: { cname: "a" } }, standby: { ...west, target: { cname: "b" } }, objectives: { rpoSeconds: 0, rtoSeconds: 60 }, healthCheck: { path: "/h", intervalSeconds: 30 } }),
