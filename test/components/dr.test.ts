@@ -82,6 +82,10 @@ describe("DR replicas and failover routing", () => {
       assert.ok(clusters.every((c) => c.inputs.globalClusterIdentifier === "db-global-id"));
       assert.match(byName("db-standby").provider ?? "", /aws-us-west-2/);
       assert.equal(byName("db-primary").inputs.manageMasterUserPassword, true);
+      // The writer moves only by Aurora's action: exported per site, never a property change.
+      const promotions = await promiseOf(dr.promotions);
+      assert.match(promotions.standby.command, /^aws rds switchover-global-cluster --global-cluster-identifier db-global-id --target-db-cluster-identifier arn:mock:aws:rds\/cluster:Cluster:db-standby/);
+      assert.equal(promotions.standby.region, "us-west-2");
     });
   });
 
