@@ -3,6 +3,7 @@ import type { Policies } from "@pulumi/policy";
 import { drFailoverHealthChecks } from "./rules/dr/failover-health-checks";
 import { drReplication } from "./rules/dr/replication";
 import { drRpoDeclared } from "./rules/dr/rpo-declared";
+import { drStandbyHealthy } from "./rules/dr/standby-healthy";
 import { drStandbyRegion } from "./rules/dr/standby-region";
 import { rolloutAnalysisRequired } from "./rules/rollout/analysis-required";
 import { rolloutBakeTime } from "./rules/rollout/bake-time";
@@ -31,6 +32,7 @@ export const policies: Policies = [
   drStandbyRegion,
   drReplication,
   drFailoverHealthChecks,
+  drStandbyHealthy,
   drRpoDeclared,
   securityNoPublicBuckets,
   securityEncryptionAtRest,

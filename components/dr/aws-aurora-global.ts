@@ -1,7 +1,13 @@
-/** Aurora global database: a global cluster, a writer cluster in the primary region, a reader cluster in the standby's. */
+/**
+ * Aurora global database: a global cluster, a writer cluster in the primary region, a reader cluster
+ * in the standby's. Which member writes is not a property (GlobalCluster has no input naming it;
+ * the members' roles are outputs): Aurora moves the writer only through its switchover/failover
+ * actions, so `promotions` says what the driver runs, and the members ignore the replication
+ * source that the action rewrites.
+ */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assertObjectives, assertSameCloud, assertStandbyElsewhere, type RecoveryObjectives, type ReplicationStatus, type Site } from "./objectives";
+import { assertObjectives, assertSameCloud, assertStandbyElsewhere, type DrRole, type ManualPromotion, type RecoveryObjectives, type ReplicationStatus, type Site } from "./objectives";
 
 const TYPE = "switchyard:dr:AuroraGlobalDatabase";
 
@@ -26,6 +32,8 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
   readonly replication: pulumi.Output<ReplicationStatus>;
   /** Writer and reader endpoints a client or drill connects to. */
   readonly endpoints: pulumi.Output<{ primary: string; standby: string }>;
+  /** The writer move per site: run to make that site's cluster the writer. */
+  readonly promotions: pulumi.Output<Record<DrRole, ManualPromotion>>;
 
   constructor(name: string, args: AuroraGlobalDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
@@ -44,7 +52,8 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
     this.primaryCluster = new aws.rds.Cluster(
       `${name}-primary`,
       { engine, engineVersion: this.globalCluster.engineVersion, globalClusterIdentifier: this.globalCluster.id, masterUsername: args.masterUsername ?? "app", manageMasterUserPassword: true, skipFinalSnapshot: false, finalSnapshotIdentifier: `${name}-final` },
-      atPrimary,
+      // After a switchover this cluster is a secondary whose source AWS sets: not ours to revert.
+      { ...atPrimary, ignoreChanges: ["replicationSourceIdentifier"] },
     );
     const writer = new aws.rds.ClusterInstance(
       `${name}-primary-writer`,
@@ -73,6 +82,15 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
         check: `CloudWatch AWS/RDS AuroraGlobalDBReplicationLag (ms) on ${standby}; DescribeGlobalClusters ${global} GlobalClusterMembers[].IsWriter`,
         declared: `members=${(members ?? []).length}`,
       }));
+    this.promotions = pulumi.all([this.globalCluster.id, this.primaryCluster.arn, this.standbyCluster.arn]).apply(([global, primary, standby]) => {
+      const promote = (arn: string, region: string): ManualPromotion => ({
+        mechanism: "aurora-global-database",
+        region,
+        command: `aws rds switchover-global-cluster --global-cluster-identifier ${global} --target-db-cluster-identifier ${arn} (when the writer's region is down: aws rds failover-global-cluster ... --allow-data-loss)`,
+        why: "Aurora moves the writer of a global database only through its switchover (no data loss) or failover action",
+      });
+      return { primary: promote(primary, args.primary.region), standby: promote(standby, args.standby.region) };
+    });
     this.endpoints = pulumi.all([this.primaryCluster.endpoint, this.standbyCluster.readerEndpoint]).apply(([primary, standby]) => ({ primary, standby }));
     this.registerOutputs({ replication: this.replication, endpoints: this.endpoints });
   }

@@ -1,12 +1,17 @@
 /**
  * Azure SQL failover group: a server per region, the database on the primary, geo-replicated to the
  * partner. Entra ID-only authentication: no SQL password exists to leak into state or outputs.
+ *
+ * Which server is primary is not a property: the FailoverGroup resource has no input naming it
+ * (partner roles are outputs), and Azure swaps the roles only through the failover action. So a
+ * promotion is never an engine update here; `promotions` says what the driver runs instead, and
+ * the resource stays declared on the home server (its next refresh reads the swapped roles).
  */
 import type { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import * as sql from "@pulumi/azure-native/sql";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../errors";
-import { assertObjectives, assertSameCloud, assertStandbyElsewhere, type RecoveryObjectives, type ReplicationStatus, type Site } from "./objectives";
+import { assertObjectives, assertSameCloud, assertStandbyElsewhere, type DrRole, type ManualPromotion, type RecoveryObjectives, type ReplicationStatus, type Site } from "./objectives";
 
 const TYPE = "switchyard:dr:AzureSqlFailoverGroup";
 
@@ -55,6 +60,8 @@ export class AzureSqlFailoverGroup extends pulumi.ComponentResource {
   readonly replication: pulumi.Output<ReplicationStatus>;
   /** Listener names that follow the primary role: clients connect here, never to a server. */
   readonly endpoints: pulumi.Output<{ readWrite: string; readOnly: string }>;
+  /** The failover action per site: run on the server that is to become primary. */
+  readonly promotions: pulumi.Output<Record<DrRole, ManualPromotion>>;
 
   constructor(name: string, args: AzureSqlFailoverGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
@@ -98,6 +105,15 @@ export class AzureSqlFailoverGroup extends pulumi.ComponentResource {
         check: `az sql failover-group show --name ${fog} --server ${p}: replicationState CATCH_UP or SEEDING=not ready, replicationRole of ${p} = Primary`,
         declared: `role=${role ?? "unknown"}`,
       }));
+    this.promotions = pulumi.all([primary.name, standby.name, fogName, pulumi.output(args.resourceGroupName)]).apply(([p, s, fog, rg]) => {
+      const promote = (server: string, region: string): ManualPromotion => ({
+        mechanism: "azure-sql-failover-group",
+        region,
+        command: `az sql failover-group set-primary --name ${fog} --resource-group ${rg} --server ${server}`,
+        why: "Azure SQL swaps failover-group roles only through its failover action (planned: no data loss; add --allow-data-loss when the other region is down)",
+      });
+      return { primary: promote(p, args.primary.region), standby: promote(s, args.standby.region) };
+    });
     this.endpoints = fogName.apply((fog) => ({ readWrite: `${fog}.database.windows.net`, readOnly: `${fog}.secondary.database.windows.net` }));
     this.registerOutputs({ replication: this.replication, endpoints: this.endpoints });
   }

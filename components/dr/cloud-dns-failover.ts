@@ -1,12 +1,14 @@
 /**
  * Cloud DNS primary/backup routing: answers with the primary's address while the Google health
  * check passes, with the backup's otherwise. Health-checked external endpoints need a public zone.
+ * A failover (`serving: "standby"`) swaps the two sites inside the one record set: the standby's
+ * address becomes the primary target, the home site's the health-checked backup.
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../errors";
 import { assertHealthCheck, HEALTH_DEFAULTS, type HealthCheckSpec } from "../environment/slots";
-import { assertDnsFailoverMeetsRto, assertStandbyElsewhere, type RecoveryObjectives, type Site } from "./objectives";
+import { assertDnsFailoverMeetsRto, assertServing, assertStandbyElsewhere, type DrRole, type RecoveryObjectives, type Site } from "./objectives";
 
 const TYPE = "switchyard:dr:CloudDnsFailover";
 
@@ -25,19 +27,25 @@ export interface CloudDnsFailoverArgs {
   readonly ttl?: number;
   /**
    * GCP region whose resolvers are served the backup (Cloud DNS keys backups by the querying
-   * region; others get the nearest). @default standby.region when the standby is on GCP
+   * region; others get the nearest). @default the backup site's region when it is on GCP
    */
   readonly backupLocation?: string;
+  /** The site answered while healthy; the other is the backup. @default "primary" */
+  readonly serving?: DrRole;
 }
+
+const other = (role: DrRole): DrRole => (role === "primary" ? "standby" : "primary");
 
 export function assertCloudDnsFailoverArgs(args: CloudDnsFailoverArgs): void {
   assertStandbyElsewhere(TYPE, args.primary, args.standby);
+  assertServing(TYPE, args.serving);
   assertHealthCheck(TYPE, "healthCheck", args.healthCheck);
   if (!args.recordName?.endsWith(".")) {
     throw new ComponentArgsError(TYPE, "recordName", `must end with a dot, got ${JSON.stringify(args.recordName)}`, `use "${args.recordName ?? "app.example.com"}."`);
   }
-  if (args.standby.cloud !== "gcp" && !args.backupLocation) {
-    throw new ComponentArgsError(TYPE, "backupLocation", `is required when the standby is on ${args.standby.cloud}`, 'name the GCP region the backup serves, e.g. "us-east1"');
+  const backup = args[other(args.serving ?? "primary")];
+  if (backup.cloud !== "gcp" && !args.backupLocation) {
+    throw new ComponentArgsError(TYPE, "backupLocation", `is required when ${backup === args.standby ? "the standby" : "the backup (the primary site, after a failover)"} is on ${backup.cloud}`, 'name the GCP region the backup serves, e.g. "us-east1"');
   }
   const hc = { ...HEALTH_DEFAULTS, ...args.healthCheck };
   assertDnsFailoverMeetsRto(TYPE, args.objectives.rtoSeconds, hc.intervalSeconds, hc.unhealthyThreshold, args.ttl ?? 30);
@@ -46,6 +54,8 @@ export function assertCloudDnsFailoverArgs(args: CloudDnsFailoverArgs): void {
 export class CloudDnsFailover extends pulumi.ComponentResource {
   readonly failover: pulumi.Output<{ name: string; primary: string; standby: string }>;
   readonly healthCheckId: pulumi.Output<string>;
+  /** URN of the record set: a failover or failback updates only it. */
+  readonly routingUrns: pulumi.Output<string[]>;
 
   constructor(name: string, args: CloudDnsFailoverArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
@@ -64,7 +74,9 @@ export class CloudDnsFailover extends pulumi.ComponentResource {
       },
       child,
     );
-    new gcp.dns.RecordSet(
+    const serving = args[args.serving ?? "primary"];
+    const backup = args[other(args.serving ?? "primary")];
+    const record = new gcp.dns.RecordSet(
       `${name}-record`,
       {
         managedZone: args.managedZone,
@@ -75,14 +87,15 @@ export class CloudDnsFailover extends pulumi.ComponentResource {
           healthCheck: check.id,
           primaryBackup: {
             trickleRatio: 0, // no share for the backup while the primary is healthy
-            primary: { externalEndpoints: [args.primary.ip] },
-            backupGeos: [{ location: args.backupLocation ?? args.standby.region, healthCheckedTargets: { externalEndpoints: [args.standby.ip] } }],
+            primary: { externalEndpoints: [serving.ip] },
+            backupGeos: [{ location: args.backupLocation ?? backup.region, healthCheckedTargets: { externalEndpoints: [backup.ip] } }],
           },
         },
       },
       child,
     );
     this.healthCheckId = check.id;
+    this.routingUrns = pulumi.all([record.urn]);
     this.failover = pulumi.all([args.primary.ip, args.standby.ip]).apply(([p, s]) => ({ name: args.recordName, primary: `http://${p}`, standby: `http://${s}` }));
     this.registerOutputs({ failover: this.failover });
   }

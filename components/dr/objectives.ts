@@ -49,6 +49,19 @@ export interface ReplicationStatus {
   readonly declared: string;
 }
 
+/**
+ * A data promotion (or its reverse) the engine cannot apply through a resource property, because
+ * the platform exposes it only as an action: the driver (or the operator) runs `command` when the
+ * data primary moves to `region`, then the next engine run adopts the result.
+ */
+export interface ManualPromotion {
+  readonly mechanism: Mechanism;
+  /** The region that becomes the data primary by this action. */
+  readonly region: string;
+  readonly command: string;
+  readonly why: string;
+}
+
 export function assertStandbyElsewhere(component: string, primary: Site, standby: Site): void {
   for (const [field, site] of [["primary", primary], ["standby", standby]] as const) {
     if (!site || !CLOUDS.includes(site.cloud)) {
@@ -63,6 +76,13 @@ export function assertStandbyElsewhere(component: string, primary: Site, standby
       `is the primary's own region (${primary.cloud} ${primary.region}); a regional outage would take both`,
       "put the standby in another region or another cloud",
     );
+  }
+}
+
+/** Which site a failover route serves from: one of the two, by role. */
+export function assertServing(component: string, serving: DrRole | undefined): void {
+  if (serving !== undefined && serving !== "primary" && serving !== "standby") {
+    throw new ComponentArgsError(component, "serving", `must be "primary" or "standby", got ${JSON.stringify(serving)}`, "name the site that takes all traffic");
   }
 }
 

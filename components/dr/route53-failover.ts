@@ -1,12 +1,17 @@
 /**
  * Route 53 failover routing: a PRIMARY and a SECONDARY record of one name, each with a health
  * check. The standby may be in another region or another cloud (an IP or host name).
+ *
+ * A failover (`serving: "standby"`) points the PRIMARY record at the standby site and the
+ * SECONDARY at the home site; each site keeps its own health check. The records keep their roles
+ * because Route 53 refuses a second PRIMARY record of a name, even inside one change batch, so
+ * flipping each record's type would fail half-way.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../errors";
 import { assertHealthCheck, HEALTH_DEFAULTS, type HealthCheckSpec } from "../environment/slots";
-import { assertDnsFailoverMeetsRto, assertStandbyElsewhere, type DrRole, type RecoveryObjectives, type Site } from "./objectives";
+import { assertDnsFailoverMeetsRto, assertServing, assertStandbyElsewhere, type DrRole, type RecoveryObjectives, type Site } from "./objectives";
 
 const TYPE = "switchyard:dr:Route53Failover";
 
@@ -34,10 +39,13 @@ export interface Route53FailoverArgs {
   readonly protocol?: "HTTP" | "HTTPS";
   /** @default 60 */
   readonly ttl?: number;
+  /** The site the PRIMARY record answers with; the other is the SECONDARY. @default "primary" */
+  readonly serving?: DrRole;
 }
 
 export function assertRoute53FailoverArgs(args: Route53FailoverArgs): void {
   assertStandbyElsewhere(TYPE, args.primary, args.standby);
+  assertServing(TYPE, args.serving);
   assertHealthCheck(TYPE, "healthCheck", args.healthCheck);
   const interval = args.healthCheck.intervalSeconds ?? HEALTH_DEFAULTS.intervalSeconds;
   if (interval !== 10 && interval !== 30) {
@@ -58,6 +66,8 @@ export class Route53Failover extends pulumi.ComponentResource {
   /** Where each role is reached, and the name clients use. */
   readonly failover: pulumi.Output<{ name: string; primary: string; standby: string }>;
   readonly healthCheckIds: Readonly<Record<DrRole, pulumi.Output<string>>>;
+  /** URNs of the two records: a failover or failback updates only these. */
+  readonly routingUrns: pulumi.Output<string[]>;
 
   constructor(name: string, args: Route53FailoverArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
@@ -67,10 +77,11 @@ export class Route53Failover extends pulumi.ComponentResource {
     const hc = { ...HEALTH_DEFAULTS, ...args.healthCheck };
     const host = (t: FailoverTarget): pulumi.Input<string> => ("alias" in t ? t.alias.name : "ip" in t ? t.ip : t.cname);
     const ids: Partial<Record<DrRole, pulumi.Output<string>>> = {};
-    for (const role of ["primary", "standby"] as const) {
-      const target = args[role].target;
+    // One health check per site, bound to it for life: a failover moves records, never checks.
+    for (const site of ["primary", "standby"] as const) {
+      const target = args[site].target;
       const check = new aws.route53.HealthCheck(
-        `${name}-${role}-health`,
+        `${name}-${site}-health`,
         {
           type: protocol,
           ...("ip" in target ? { ipAddress: target.ip } : { fqdn: host(target) }),
@@ -82,22 +93,29 @@ export class Route53Failover extends pulumi.ComponentResource {
         },
         child,
       );
-      new aws.route53.Record(
+      ids[site] = check.id;
+    }
+    const serving = args.serving ?? "primary";
+    const siteOf = (role: DrRole): DrRole => (role === "primary" ? serving : serving === "primary" ? "standby" : "primary");
+    const records = (["primary", "standby"] as const).map((role) => {
+      const site = siteOf(role);
+      const target = args[site].target;
+      return new aws.route53.Record(
         `${name}-${role}`,
         {
           zoneId: args.zoneId,
           name: args.recordName,
           setIdentifier: role,
           failoverRoutingPolicies: [{ type: role === "primary" ? "PRIMARY" : "SECONDARY" }],
-          healthCheckId: check.id,
+          healthCheckId: ids[site]!,
           ...("alias" in target
             ? { type: "A", aliases: [{ name: target.alias.name, zoneId: target.alias.zoneId, evaluateTargetHealth: true }] }
             : { type: recordType(target), ttl: args.ttl ?? 60, records: ["ip" in target ? target.ip : target.cname] }),
         },
         child,
       );
-      ids[role] = check.id;
-    }
+    });
+    this.routingUrns = pulumi.all(records.map((r) => r.urn));
     this.healthCheckIds = ids as Record<DrRole, pulumi.Output<string>>;
     const url = (t: FailoverTarget) => pulumi.output(host(t)).apply((h) => `${protocol.toLowerCase()}://${h}`);
     this.failover = pulumi.all([url(args.primary.target), url(args.standby.target)]).apply(([primary, standby]) => ({ name: args.recordName, primary, standby }));

@@ -3,11 +3,15 @@
  * and a Storage Transfer Service job that pulls the S3 bucket on a schedule. Google's transfer
  * service account assumes an AWS role through web identity federation: no access key exists.
  * The job repeats at most hourly (the service's shortest interval), hence the 3600 s RPO floor.
+ * When GCS becomes the data primary (`dataPrimary: "standby"`), the job is disabled: its next run
+ * would overwrite the objects written to GCS since the failover with S3's older copies. The copy
+ * runs one way only (Storage Transfer writes to GCS), so moving the data back to S3 is a copy the
+ * driver runs (`failback`), before the job is enabled again.
  */
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { assertObjectives, assertStandbyElsewhere, type RecoveryObjectives, type ReplicationStatus, type Site } from "./objectives";
+import { assertObjectives, assertStandbyElsewhere, type DrRole, type ManualPromotion, type RecoveryObjectives, type ReplicationStatus, type Site } from "./objectives";
 import { ComponentArgsError } from "../errors";
 
 const TYPE = "switchyard:dr:S3ToGcsTransfer";
@@ -18,6 +22,8 @@ export interface S3ToGcsTransferArgs {
   readonly objectives: RecoveryObjectives;
   /** First day the schedule runs. A constant, so that it never shows as a diff. @default 2026-01-01 */
   readonly startDate?: { readonly year: number; readonly month: number; readonly day: number };
+  /** The site whose bucket takes writes; "standby" disables the copy. @default "primary" */
+  readonly dataPrimary?: DrRole;
 }
 
 /** Transfer runs every RPO seconds, rounded down to whole hours (at least one). */
@@ -28,6 +34,10 @@ export function transferInterval(rpoSeconds: number): string {
 export class S3ToGcsTransfer extends pulumi.ComponentResource {
   readonly standbyBucket: gcp.storage.Bucket;
   readonly replication: pulumi.Output<ReplicationStatus>;
+  /** URN of the transfer job: moving the data primary updates only its status. */
+  readonly dataUrns: pulumi.Output<string[]>;
+  /** What moving the data back to S3 takes once GCS took writes. */
+  readonly failback: pulumi.Output<ManualPromotion>;
 
   constructor(name: string, args: S3ToGcsTransferArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
@@ -79,6 +89,7 @@ export class S3ToGcsTransfer extends pulumi.ComponentResource {
           transferOptions: { deleteObjectsUniqueInSink: false, overwriteWhen: "DIFFERENT" },
         },
         schedule: { scheduleStartDate: start, repeatInterval: transferInterval(args.objectives.rpoSeconds) },
+        status: args.dataPrimary === "standby" ? "DISABLED" : "ENABLED",
       },
       atGcp,
     );
@@ -92,6 +103,13 @@ export class S3ToGcsTransfer extends pulumi.ComponentResource {
         check: `gcloud transfer operations list --job-names=${jobName}: latest operation SUCCESS and started within ${transferInterval(args.objectives.rpoSeconds)}`,
         declared: status ?? "ENABLED",
       }));
+    this.dataUrns = pulumi.all([job.urn]);
+    this.failback = pulumi.all([pulumi.output(args.primary.bucketName), this.standbyBucket.name]).apply(([source, sink]) => ({
+      mechanism: "gcs-transfer-from-s3" as const,
+      region: args.primary.region,
+      command: `gcloud storage rsync --recursive gs://${sink} s3://${source} (AWS credentials for the S3 side), then fail the data back so the job runs again`,
+      why: "Storage Transfer copies into GCS only: the writes GCS took since the failover reach S3 only by a copy the driver runs",
+    }));
     this.registerOutputs({ replication: this.replication });
   }
 }

@@ -1,10 +1,14 @@
-/** Traffic Manager priority routing: the primary (priority 1) serves while healthy, then the standby (2). */
+/**
+ * Traffic Manager priority routing: the serving site (priority 1) serves while healthy, then the
+ * other (2). The endpoints keep their site names; a failover (`serving: "standby"`) swaps the two
+ * priorities in one update of the profile (its endpoints are inline, so priorities stay unique).
+ */
 import type { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import * as trafficmanager from "@pulumi/azure-native/trafficmanager";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../errors";
 import { assertHealthCheck, HEALTH_DEFAULTS, type HealthCheckSpec } from "../environment/slots";
-import { assertDnsFailoverMeetsRto, assertStandbyElsewhere, type RecoveryObjectives, type Site } from "./objectives";
+import { assertDnsFailoverMeetsRto, assertServing, assertStandbyElsewhere, type DrRole, type RecoveryObjectives, type Site } from "./objectives";
 
 const TYPE = "switchyard:dr:TrafficManagerFailover";
 const EXTERNAL = "Microsoft.Network/trafficManagerProfiles/externalEndpoints";
@@ -20,10 +24,13 @@ export interface TrafficManagerFailoverArgs {
   readonly healthCheck: HealthCheckSpec;
   /** @default 30 */
   readonly ttl?: number;
+  /** The site at priority 1; the other gets 2. @default "primary" */
+  readonly serving?: DrRole;
 }
 
 export function assertTrafficManagerFailoverArgs(args: TrafficManagerFailoverArgs): void {
   assertStandbyElsewhere(TYPE, args.primary, args.standby);
+  assertServing(TYPE, args.serving);
   assertHealthCheck(TYPE, "healthCheck", args.healthCheck);
   const hc = { ...HEALTH_DEFAULTS, ...args.healthCheck };
   if (hc.intervalSeconds !== 10 && hc.intervalSeconds !== 30) {
@@ -36,11 +43,14 @@ export function assertTrafficManagerFailoverArgs(args: TrafficManagerFailoverArg
 export class TrafficManagerFailover extends pulumi.ComponentResource {
   readonly failover: pulumi.Output<{ name: string; primary: string; standby: string }>;
   readonly profile: trafficmanager.Profile;
+  /** URN of the profile: a failover or failback updates only it. */
+  readonly routingUrns: pulumi.Output<string[]>;
 
   constructor(name: string, args: TrafficManagerFailoverArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
     assertTrafficManagerFailoverArgs(args);
     const hc = { ...HEALTH_DEFAULTS, ...args.healthCheck };
+    const priority = (site: DrRole) => (site === (args.serving ?? "primary") ? 1 : 2);
     this.profile = new trafficmanager.Profile(
       `${name}-profile`,
       {
@@ -59,12 +69,13 @@ export class TrafficManagerFailover extends pulumi.ComponentResource {
           expectedStatusCodeRanges: [{ min: 200, max: 299 }],
         },
         endpoints: [
-          { name: "primary", type: EXTERNAL, target: args.primary.host, priority: 1, endpointStatus: "Enabled" },
-          { name: "standby", type: EXTERNAL, target: args.standby.host, priority: 2, endpointStatus: "Enabled" },
+          { name: "primary", type: EXTERNAL, target: args.primary.host, priority: priority("primary"), endpointStatus: "Enabled" },
+          { name: "standby", type: EXTERNAL, target: args.standby.host, priority: priority("standby"), endpointStatus: "Enabled" },
         ],
       },
       { parent: this, provider: args.provider },
     );
+    this.routingUrns = pulumi.all([this.profile.urn]);
     this.failover = pulumi
       .all([this.profile.dnsConfig, args.primary.host, args.standby.host])
       .apply(([dns, p, s]) => ({ name: dns?.fqdn ?? `${args.relativeName}.trafficmanager.net`, primary: `https://${p}`, standby: `https://${s}` }));

@@ -29,8 +29,17 @@ export interface Site {
 }
 
 export interface DrPlan {
+  /** The home site and the standby, as built. */
   readonly primary: Site;
   readonly standby: Site;
+  /** The site taking all traffic in this run (after dr.primary and the driver's failover). */
+  readonly serving?: Site;
+  /** The site whose data takes writes; absent when no data replicates. */
+  readonly dataPrimary?: Site;
+  /** Whether a failover promotes the data (switchyard:dr.failover.promoteData). */
+  readonly promoteData?: boolean;
+  /** Whether regional weights of a failover, failback or drill are in flight. */
+  readonly inFlight?: boolean;
   readonly replication?: boolean;
   readonly rpoSeconds?: number;
 }
@@ -70,12 +79,18 @@ export function drPlan(resources: readonly PolicyResource[]): Declared<DrPlan> |
   if (!found) return undefined;
   const raw = record(found.value);
   const site = (value: unknown): Site => ({ cloud: str(record(value).cloud), region: str(record(value).region) });
+  const optionalSite = (value: unknown): Site | undefined => (value === undefined ? undefined : site(value));
+  const bool = (value: unknown) => (typeof value === "boolean" ? value : undefined);
   const replication = record(raw.replication).enabled ?? raw.replication;
   return {
     urn: found.urn,
     plan: {
       primary: site(raw.primary),
       standby: site(raw.standby),
+      serving: optionalSite(raw.serving),
+      dataPrimary: optionalSite(raw.dataPrimary),
+      promoteData: bool(raw.promoteData),
+      inFlight: bool(raw.inFlight),
       replication: typeof replication === "boolean" ? replication : undefined,
       rpoSeconds: num(raw.rpoSeconds),
     },

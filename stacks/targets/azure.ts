@@ -1,7 +1,11 @@
 /**
  * The `azure` target: the service on App Service (a plan + web app per slot) behind Front Door or
  * Traffic Manager; optionally a DR standby environment in a second region with Traffic Manager
- * priority routing, geo-redundant storage and an Azure SQL failover group.
+ * priority routing, geo-redundant storage and an Azure SQL failover group. The region that serves
+ * (`switchyard:dr.primary`, or the driver's failover in flight) gets priority 1. Neither the SQL
+ * failover group nor geo-redundant storage can be promoted through a resource property: the
+ * target exports the failover actions the driver runs instead (`dataPromotion`). Traffic Manager
+ * priority routing moves all traffic at once: the regional shift is "at-once".
  */
 import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
@@ -9,6 +13,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { GeoRedundantStorage } from "../../components/dr/azure-geo-storage";
 import { AzureSqlFailoverGroup } from "../../components/dr/azure-sql-failover";
+import { drPlanOutput, regionalPlan, regionsOutput } from "../../components/dr/regional";
+import type { ManualPromotion } from "../../components/dr/objectives";
 import { objectivesSchema } from "../../components/dr/schema";
 import { TrafficManagerFailover } from "../../components/dr/traffic-manager-failover";
 import { AZURE_TRAFFIC, AzureBlueGreenEnvironment } from "../../components/environment/azure";
@@ -75,6 +81,7 @@ function build(common: CommonConfig, block: AzureBlock): TargetOutputs {
   if (!block.dr) return outputs;
 
   const dr = block.dr;
+  const plan = regionalPlan("switchyard:azure", "Traffic Manager priority routing", [block.location, dr.standbyLocation], common.dr);
   const standbyProvider = new AzureProvider(`${common.service}-azure-${dr.standbyLocation}`, { location: dr.standbyLocation });
   const standby = environment(`${common.service}-standby`, common, block, standbyProvider, dr.standbyLocation);
   const hostOf = (endpoint: pulumi.Output<string>) => endpoint.apply((e) => e.replace(/^https?:\/\//, ""));
@@ -88,15 +95,32 @@ function build(common: CommonConfig, block: AzureBlock): TargetOutputs {
     standby: { ...standbySite, host: hostOf(standby.env.endpoint) },
     objectives: dr.objectives,
     healthCheck: { path: block.healthCheck.path, intervalSeconds: block.healthCheck.intervalSeconds === 30 ? 30 : 10, unhealthyThreshold: block.healthCheck.unhealthyThreshold },
+    serving: plan.servingRole,
   });
   const storage = dr.storage ? new GeoRedundantStorage(`${common.service}-data`, { provider: primaryProvider, resourceGroupName: rg.name, primary: primarySite, objectives: dr.objectives }) : undefined;
   const sql = dr.sqlAdmin
     ? new AzureSqlFailoverGroup(`${common.service}-sql`, { provider: primaryProvider, resourceGroupName: rg.name, primary: primarySite, standby: standbySite, objectives: dr.objectives, admin: dr.sqlAdmin, failoverPolicy: dr.sqlFailoverPolicy })
     : undefined;
+  // Promotion is an action here, never an engine update: per region, what makes it the data primary.
+  // Keyed by each action's own region: storage fails over to Azure's paired region, which may not be standbyLocation.
+  const promotions = pulumi.all([sql?.promotions, storage?.promotion]).apply(([fog, account]) => {
+    const byRegion: Record<string, ManualPromotion[]> = { [block.location]: [], [dr.standbyLocation]: [] };
+    for (const action of [fog?.primary, fog?.standby, account]) if (action) (byRegion[action.region] ??= []).push(action);
+    return byRegion;
+  });
+  const replicates = Boolean(storage || sql);
   return {
     ...outputs,
     trafficUrns: pulumi.all([env.trafficUrns, standby.env.trafficUrns]).apply(([a, b]) => [...a, ...b]),
     dr: { failover: failover.failover, replication: [...(storage ? [storage.replication] : []), ...(sql ? [sql.replication] : [])], standbyEndpoint: standby.env.endpoint },
+    regions: regionsOutput(plan, "azure-traffic-manager-priority", { primary: env.endpoint, standby: standby.env.endpoint }, failover.routingUrns, replicates ? { urns: [] } : undefined),
+    dataPromotion: promotions,
+    drPlan: drPlanOutput(plan, { primary: "azure", standby: "azure" }, {
+      replication: replicates,
+      rpoSeconds: dr.objectives.rpoSeconds,
+      promoteData: common.dr?.config.failover.promoteData ?? true,
+      inFlight: common.dr?.inFlight !== undefined,
+    }),
   };
 }
 
@@ -104,4 +128,6 @@ export const azureTarget: TargetDefinition<typeof azureSchema> = {
   name: "azure",
   schema: azureSchema,
   build: (common, block) => build(common, block),
+  regions: (block) => (block.dr ? [block.location, block.dr.standbyLocation] : undefined),
+  regionalShift: "at-once",
 };

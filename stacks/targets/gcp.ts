@@ -1,13 +1,17 @@
 /**
  * The `gcp` target: the service on Cloud Run (a service per slot) behind a global external
  * Application LB; optionally a DR standby environment in a second region with Cloud DNS
- * primary/backup routing and a cross-region Cloud SQL replica.
+ * primary/backup routing and a cross-region Cloud SQL replica. The region that serves
+ * (`switchyard:dr.primary`, or the driver's failover in flight) is the record's primary target; the
+ * data primary promotes the replica when it is the standby region. Cloud DNS primary/backup moves
+ * all traffic at once: the regional shift is "at-once".
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { CloudDnsFailover } from "../../components/dr/cloud-dns-failover";
 import { CloudSqlCrossRegionReplica } from "../../components/dr/gcp-sql-replica";
+import { drPlanOutput, regionalPlan, regionsOutput } from "../../components/dr/regional";
 import { objectivesSchema } from "../../components/dr/schema";
 import { GcpBlueGreenEnvironment } from "../../components/environment/gcp";
 import { capacitySchema, healthCheckSchema, imageSchema, retiredScaleDownSchema } from "../../components/environment/schema";
@@ -69,6 +73,7 @@ function build(common: CommonConfig, block: GcpBlock): TargetOutputs {
   if (!block.dr) return outputs;
 
   const dr = block.dr;
+  const plan = regionalPlan("switchyard:gcp", "Cloud DNS primary/backup routing", [block.region, dr.standbyRegion], common.dr);
   const standbyProvider = gcpProvider(common.service, block.project, dr.standbyRegion);
   const standby = buildGcpEnvironment(`${common.service}-standby`, common, block, standbyProvider, dr.standbyRegion);
   const ipOf = (endpoint: pulumi.Output<string>) => endpoint.apply((e) => e.replace(/^https?:\/\//, ""));
@@ -81,18 +86,30 @@ function build(common: CommonConfig, block: GcpBlock): TargetOutputs {
     objectives: dr.objectives,
     // The DNS probe hits the load balancer on port 80, not the container.
     healthCheck: { path: block.healthCheck.path, intervalSeconds: block.healthCheck.intervalSeconds, unhealthyThreshold: block.healthCheck.unhealthyThreshold },
+    serving: plan.servingRole,
   });
   const database = dr.database
     ? new CloudSqlCrossRegionReplica(`${common.service}-db`, {
         primary: { cloud: "gcp", region: block.region, provider: primaryProvider },
         standby: { cloud: "gcp", region: dr.standbyRegion, provider: standbyProvider },
         objectives: dr.objectives,
+        dataPrimary: plan.dataRole,
+        project: block.project,
       })
     : undefined;
   return {
     ...outputs,
     trafficUrns: pulumi.all([env.trafficUrns, standby.trafficUrns]).apply(([a, b]) => [...a, ...b]),
     dr: { failover: failover.failover, replication: database ? [database.replication] : [], standbyEndpoint: standby.endpoint },
+    regions: regionsOutput(plan, "gcp-cloud-dns-failover", { primary: env.endpoint, standby: standby.endpoint }, failover.routingUrns, database && { urns: database.dataUrns }),
+    // Promoting the replica is an engine update (dataUrns); moving the data back home is not.
+    dataPromotion: database ? { [block.region]: [database.failback] } : {},
+    drPlan: drPlanOutput(plan, { primary: "gcp", standby: "gcp" }, {
+      replication: dr.database,
+      rpoSeconds: dr.objectives.rpoSeconds,
+      promoteData: common.dr?.config.failover.promoteData ?? true,
+      inFlight: common.dr?.inFlight !== undefined,
+    }),
   };
 }
 
@@ -100,4 +117,6 @@ export const gcpTarget: TargetDefinition<typeof gcpSchema> = {
   name: "gcp",
   schema: gcpSchema,
   build: (common, block) => build(common, block),
+  regions: (block) => (block.dr ? [block.region, block.dr.standbyRegion] : undefined),
+  regionalShift: "at-once",
 };

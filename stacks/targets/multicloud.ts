@@ -1,13 +1,17 @@
 /**
  * The `multicloud` target: the primary on AWS (ECS + ALB), a warm standby on GCP (Cloud Run + LB)
  * running the same versions and weights, Route 53 failover between them, and the primary's data
- * bucket copied to GCS on a schedule.
+ * bucket copied to GCS on a schedule. The region that serves (`switchyard:dr.primary`, or the
+ * driver's failover in flight) owns the PRIMARY record; when GCS becomes the data primary the copy
+ * stops (it would overwrite newer writes), and copying back to S3 is an action the driver runs.
+ * Route 53 failover records move all traffic at once: the regional shift is "at-once".
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { Route53Failover } from "../../components/dr/route53-failover";
 import { S3ToGcsTransfer } from "../../components/dr/s3-to-gcs-transfer";
+import { drPlanOutput, regionalPlan, regionsOutput } from "../../components/dr/regional";
 import { objectivesSchema } from "../../components/dr/schema";
 import { awsNetworkSchema, awsProvider, buildAwsEnvironment } from "./aws";
 import { buildGcpEnvironment, gcpProvider } from "./gcp";
@@ -40,6 +44,7 @@ export const multicloudSchema = z.strictObject({
 export type MulticloudBlock = z.output<typeof multicloudSchema>;
 
 function build(common: CommonConfig, block: MulticloudBlock): TargetOutputs {
+  const plan = regionalPlan("switchyard:multicloud", "Route 53 failover routing", [block.primary.region, block.standby.region], common.dr);
   const awsAt = awsProvider(common.service, block.primary.region);
   const gcpAt = gcpProvider(common.service, block.standby.project, block.standby.region);
   const primary = buildAwsEnvironment(common.service, common, { ...block.primary, healthCheck: block.healthCheck, containerPort: block.containerPort, listener: undefined }, awsAt, block.primary.network);
@@ -53,14 +58,17 @@ function build(common: CommonConfig, block: MulticloudBlock): TargetOutputs {
     objectives: block.objectives,
     healthCheck: { path: block.healthCheck.path, intervalSeconds: block.healthCheck.intervalSeconds === 30 ? 30 : 10, unhealthyThreshold: block.healthCheck.unhealthyThreshold },
     protocol: "HTTP",
+    serving: plan.servingRole,
   });
   let replication: pulumi.Output<unknown>[] = [];
+  let copy: S3ToGcsTransfer | undefined;
   if (block.bucket) {
     const bucket = new aws.s3.Bucket(`${common.service}-data`, {}, { provider: awsAt });
-    const copy = new S3ToGcsTransfer(`${common.service}-data-copy`, {
+    copy = new S3ToGcsTransfer(`${common.service}-data-copy`, {
       primary: { cloud: "aws", region: block.primary.region, provider: awsAt, bucketName: bucket.bucket, bucketArn: bucket.arn },
       standby: { cloud: "gcp", region: block.standby.region, provider: gcpAt, project: block.standby.project },
       objectives: block.objectives,
+      dataPrimary: plan.dataRole,
     });
     replication = [copy.replication];
   }
@@ -73,6 +81,15 @@ function build(common: CommonConfig, block: MulticloudBlock): TargetOutputs {
     trafficMechanism: primary.mechanism,
     capacities: primary.capacities,
     dr: { failover: failover.failover, replication, standbyEndpoint: standby.endpoint, standbyWeights: standby.weights },
+    regions: regionsOutput(plan, "aws-route53-failover", { primary: primary.endpoint, standby: standby.endpoint }, failover.routingUrns, copy && { urns: copy.dataUrns }),
+    // Stopping the copy is an engine update (dataUrns); bringing GCS's writes back to S3 is not.
+    dataPromotion: copy ? { [block.primary.region]: [copy.failback] } : {},
+    drPlan: drPlanOutput(plan, { primary: "aws", standby: "gcp" }, {
+      replication: block.bucket,
+      rpoSeconds: block.objectives.rpoSeconds,
+      promoteData: common.dr?.config.failover.promoteData ?? true,
+      inFlight: common.dr?.inFlight !== undefined,
+    }),
   };
 }
 
@@ -80,4 +97,6 @@ export const multicloudTarget: TargetDefinition<typeof multicloudSchema> = {
   name: "multicloud",
   schema: multicloudSchema,
   build: (common, block) => build(common, block),
+  regions: (block) => [block.primary.region, block.standby.region],
+  regionalShift: "at-once",
 };

@@ -82,6 +82,10 @@ describe("DR replicas and failover routing", () => {
       assert.ok(clusters.every((c) => c.inputs.globalClusterIdentifier === "db-global-id"));
       assert.match(byName("db-standby").provider ?? "", /aws-us-west-2/);
       assert.equal(byName("db-primary").inputs.manageMasterUserPassword, true);
+      // The writer moves only by Aurora's action: exported per site, never a property change.
+      const promotions = await promiseOf(dr.promotions);
+      assert.match(promotions.standby.command, /^aws rds switchover-global-cluster --global-cluster-identifier db-global-id --target-db-cluster-identifier arn:mock:aws:rds\/cluster:Cluster:db-standby/);
+      assert.equal(promotions.standby.region, "us-west-2");
     });
   });
 
@@ -148,6 +152,27 @@ describe("DR replicas and failover routing", () => {
       assert.equal(checks.length, 2);
       assert.equal(byName("dr-standby-health").inputs.ipAddress, "203.0.113.20");
       assert.equal(byName("dr-primary-health").inputs.resourcePath, "/healthz");
+    });
+    it("Route 53 serving the standby: the PRIMARY record takes the standby's target and check; each site keeps its check", async () => {
+      const dr = new Route53Failover("flip", {
+        provider: awsAt("us-east-1"),
+        zoneId: "Z1",
+        recordName: "app.example.com",
+        primary: { ...east, target: { alias: { name: "east.elb", zoneId: "ZE" } } },
+        standby: { cloud: "gcp", region: "us-east1", target: { ip: "203.0.113.20" } },
+        objectives: { rpoSeconds: 3600, rtoSeconds: 120 },
+        healthCheck: hc,
+        serving: "standby",
+      });
+      const urns = await promiseOf(dr.routingUrns);
+      await settle();
+      assert.deepEqual(urns.map((u) => u.split("::").at(-1)).sort(), ["flip-primary", "flip-standby"]);
+      const primary = byName("flip-primary").inputs;
+      assert.deepEqual([primary.failoverRoutingPolicies[0].type, primary.records, primary.healthCheckId], ["PRIMARY", ["203.0.113.20"], "flip-standby-health-id"]);
+      const secondary = byName("flip-standby").inputs;
+      assert.deepEqual([secondary.failoverRoutingPolicies[0].type, secondary.aliases[0].name, secondary.healthCheckId], ["SECONDARY", "east.elb", "flip-primary-health-id"]);
+      assert.equal(byName("flip-standby-health").inputs.ipAddress, "203.0.113.20");
+      assert.throws(() => new Route53Failover("bad", { provider: awsAt("us-east-1"), zoneId: "Z", recordName: "a.example.com", primary: { ...east, target: { cname: "a" } }, standby: { ...west, target: { cname: "b" } }, objectives: { rpoSeconds: 0, rtoSeconds: 600 }, healthCheck: hc, serving: "west" as never }), /serving: must be "primary" or "standby"/);
     });
     it("Route 53: an RTO shorter than detection + TTL is an error", () => {
       assert.throws(
