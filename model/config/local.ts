@@ -37,7 +37,10 @@ const rawLocalSchema = z.strictObject({
   ports: slotPorts.optional(),
   /** Two regions: the global routing HAProxy clients use. */
   front: z.strictObject({ address: loopback.default("127.0.0.1"), port }).optional(),
-  /** Two regions, home region first: each a blue/green environment on its own address. */
+  /**
+   * Two regions, each a blue/green environment on its own address, listed in alphabetical order
+   * (the engine sorts a map's keys on the way to the program); the first is the home region.
+   */
   regions: z.record(regionNameSchema, regionSchema).optional(),
   /** Folder for HAProxy's files and the workloads' logs; relative to the project. Default: .switchyard/run/<stack>. */
   runDir: z.string().min(1).optional(),
@@ -64,6 +67,12 @@ export function formProblems(block: RawLocal): LocalProblem[] {
   if (block.front === undefined) problems.push({ path: ["front"], message: "is required with regions: the address and port clients use" });
   const names = Object.keys(block.regions);
   if (names.length !== 2) problems.push({ path: ["regions"], message: `must declare exactly two regions, home first (found ${names.length})` });
+  // The engine hands a map to the program with its keys sorted: an order the file gives otherwise
+  // would make the driver and the program disagree on the home region.
+  const sorted = [...names].sort();
+  if (names.length === 2 && names[0] !== sorted[0]) {
+    problems.push({ path: ["regions"], message: `lists ${names[0]} before ${names[1]}: list them in alphabetical order (${sorted.join(", ")}), which is the order the engine keeps; the first is the home region, and switchyard:dr.primary names the one that serves` });
+  }
   // A region's faults (its address blocked, its network cut) must not reach the other.
   const [a, b] = Object.values(block.regions);
   if (names.length === 2 && a!.address === b!.address) problems.push({ path: ["regions", names[1]!, "address"], message: `is ${a!.address}, as region ${names[0]} has: each region needs its own address` });
@@ -127,9 +136,9 @@ export interface TwoRegionBlock {
 
 export type LocalBlock = OneRegionBlock | TwoRegionBlock;
 
-/** The two regions of the block, home first; undefined for the one-region form. */
+/** The two regions of the block, home (alphabetically first) first; undefined for the one-region form. */
 export function localRegionPair(block: Pick<RawLocal, "regions">): RegionPair | undefined {
-  const names = Object.keys(block.regions ?? {});
+  const names = Object.keys(block.regions ?? {}).sort();
   return names.length === 2 ? [names[0]!, names[1]!] : undefined;
 }
 
@@ -139,5 +148,5 @@ export const LOCAL_FIXES: Readonly<Record<string, string>> = {
   "local.ports": "choose three different free ports from 1024 to 65535",
   "local.address": "use a loopback address such as 127.0.0.1 (one region); with regions, remove it: each region has its own",
   "local.front": "give front { address, port } beside two regions (see stacks/Pulumi.local-dr.yaml), or remove it for one region",
-  "local.regions": "declare exactly two regions, home first, each { address: 127.x.y.z, ports: { listen, blue, green } } (see stacks/Pulumi.local-dr.yaml)",
+  "local.regions": "declare exactly two regions in alphabetical order (the first is home), each { address: 127.x.y.z, ports: { listen, blue, green } } (see stacks/Pulumi.local-dr.yaml)",
 };
