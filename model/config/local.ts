@@ -17,10 +17,18 @@ const slotPorts = z.strictObject({ listen: port, blue: port, green: port });
 /** The front's run files live beside the regions' (`<runDir>/front`): no region may take that name. */
 export const FRONT_DIR = "front";
 
-export const regionNameSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, "must be a short lowercase name (letters, digits, '-'), e.g. east")
-  .refine((name) => name !== FRONT_DIR, { message: `"${FRONT_DIR}" names the global front's files; choose another name` });
+const REGION_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+
+/**
+ * Why a region name cannot be used, or undefined: it names an HAProxy server, a run dir and a
+ * stack output key. Checked here rather than as the record's key schema, whose issues zod
+ * reports only as "Invalid key in record".
+ */
+export function regionNameProblem(name: string): string | undefined {
+  if (!REGION_NAME.test(name)) return "is not a short lowercase name (letters, digits, '-', 2 to 32 characters), e.g. east";
+  if (name === FRONT_DIR) return `names the global front's files (<runDir>/${FRONT_DIR}); choose another name`;
+  return undefined;
+}
 
 const regionSchema = z.strictObject({
   /** The region's own loopback address: its HAProxy and workloads listen there. */
@@ -41,7 +49,7 @@ const rawLocalSchema = z.strictObject({
    * Two regions, each a blue/green environment on its own address, listed in alphabetical order
    * (the engine sorts a map's keys on the way to the program); the first is the home region.
    */
-  regions: z.record(regionNameSchema, regionSchema).optional(),
+  regions: z.record(z.string(), regionSchema).optional(),
   /** Folder for HAProxy's files and the workloads' logs; relative to the project. Default: .switchyard/run/<stack>. */
   runDir: z.string().min(1).optional(),
 });
@@ -66,6 +74,10 @@ export function formProblems(block: RawLocal): LocalProblem[] {
   }
   if (block.front === undefined) problems.push({ path: ["front"], message: "is required with regions: the address and port clients use" });
   const names = Object.keys(block.regions);
+  for (const name of names) {
+    const problem = regionNameProblem(name);
+    if (problem) problems.push({ path: ["regions", name], message: problem });
+  }
   if (names.length !== 2) problems.push({ path: ["regions"], message: `must declare exactly two regions, home first (found ${names.length})` });
   // The engine hands a map to the program with its keys sorted: an order the file gives otherwise
   // would make the driver and the program disagree on the home region.
@@ -94,6 +106,11 @@ export function listeners(block: RawLocal): { what: string; address: string; por
 
 /** Two listeners on one address:port would fight for it: the second process could never start. */
 export function clashProblems(block: RawLocal): LocalProblem[] {
+  // The one-region form keeps the message it always had.
+  if (block.regions === undefined && block.front === undefined) {
+    const p = block.ports;
+    return p && new Set([p.listen, p.blue, p.green]).size !== 3 ? [{ path: ["ports"], message: "listen, blue and green ports must all differ" }] : [];
+  }
   const seen = new Map<string, string>();
   const problems: LocalProblem[] = [];
   for (const l of listeners(block)) {
