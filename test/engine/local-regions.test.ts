@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { httpGet } from "../../components/local/http-probe";
 import { isRunning, waitFor } from "../../components/local/processes";
-import { readLiveRegionHealth, readLiveRegionWeights } from "../../automation/routers/region-data-plane";
+import { readLiveRegionHealth, readLiveRegionWeights } from "../../automation/dr/read-back";
 import type { RegionWeights } from "../../model/config/dr";
 import type { StackOutputs } from "../../model/outputs";
 import { createTestProject, type StateResource, type TestProject } from "../support/project";

@@ -4,7 +4,7 @@ import { assertRegionArgs } from "../../../components/environment/local-regions"
 import { assertValidRegionWeights } from "../../../components/traffic/haproxy-region-split";
 import { readLocalRegionWeights, regionHealthOf } from "../../../components/traffic/mechanisms/local-haproxy-regions";
 import { servingRegionOf } from "../../../stacks/targets/local-regional";
-import { readLiveRegionWeights } from "../../../automation/routers/region-data-plane";
+import { readLiveRegionWeights } from "../../../automation/dr/read-back";
 
 const pair = ["east", "west"] as const;
 const region = { address: "127.0.1.1", ports: { listen: 1, blue: 2, green: 3 } };
