@@ -15,6 +15,8 @@ export interface ServiceSettings {
   readonly port: number;
   readonly failureRate: number;
   readonly latencyMs: number;
+  /** The region it runs in (a two-region local stack); absent, answers carry no region. */
+  readonly region?: string;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): ServiceSettings {
@@ -30,6 +32,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): ServiceSettings {
     port,
     failureRate,
     latencyMs: Number(env.LATENCY_MS ?? "0") || 0,
+    ...(env.SWITCHYARD_REGION ? { region: env.SWITCHYARD_REGION } : {}),
   };
 }
 
@@ -41,7 +44,7 @@ export function shouldFail(requestNumber: number, failureRate: number): boolean 
 export function startService(settings: ServiceSettings) {
   let served = 0;
   const server = createServer((req, res) => {
-    const identity = { service: settings.name, version: settings.version, slot: settings.slot };
+    const identity = { service: settings.name, version: settings.version, slot: settings.slot, ...(settings.region ? { region: settings.region } : {}) };
     if (req.url === "/healthz") {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ status: "ok", ...identity }));

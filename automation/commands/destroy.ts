@@ -11,7 +11,7 @@ import { buildReport } from "../report/build";
 import { isActive, ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
 import { openRolloutSession } from "../rollout/session";
 import { portsStillListening, stopLeftovers, type LocalFootprint } from "../local/leftovers";
-import { localRunDir } from "../../stacks/targets/local";
+import { localListeners } from "../../stacks/targets/local";
 import type { CommandContext } from "./context";
 import type { CommandResult } from "./deploy";
 
@@ -38,11 +38,19 @@ export async function destroy(ctx: CommandContext, options: DestroyOptions): Pro
 
   const notes = [`${result.summary.resourceChanges?.delete ?? 0} resource(s) deleted`];
   if (config.target === "local" && config.local) {
-    const footprint: LocalFootprint = { service: config.service, address: config.local.address, ports: config.local.ports, runDir: localRunDir(config, ctx.stack) };
-    for (const leftover of await stopLeftovers(footprint)) notes.push(`stopped ${leftover.what} (pid ${leftover.pid}), which the stack's state no longer listed`);
-    const listening = await portsStillListening(footprint);
-    if (listening.length > 0) throw new LeftoverError(ctx.stack, `something still listens on ${footprint.address} port(s) ${listening.join(", ")}`);
-    notes.push(`nothing listens on ${footprint.address}:${[footprint.ports.listen, footprint.ports.blue, footprint.ports.green].join("/")} any more`);
+    // One footprint per HAProxy: the stack's, or each region's and the front's (own address, own run dir).
+    const footprints: LocalFootprint[] = localListeners(config, ctx.stack).map((listener) => ({ service: config.service, ...listener }));
+    for (const footprint of footprints) {
+      for (const leftover of await stopLeftovers(footprint)) notes.push(`stopped ${leftover.what} (pid ${leftover.pid}), which the stack's state no longer listed`);
+    }
+    const stillListening = [];
+    for (const footprint of footprints) {
+      const listening = await portsStillListening(footprint);
+      if (listening.length > 0) stillListening.push(`${footprint.address} port(s) ${listening.join(", ")}`);
+    }
+    if (stillListening.length > 0) throw new LeftoverError(ctx.stack, `something still listens on ${stillListening.join(" and ")}`);
+    const where = footprints.map((f) => `${f.address}:${[f.ports.listen, f.ports.blue, f.ports.green].filter((p) => p !== undefined).join("/")}`);
+    notes.push(`nothing listens on ${where.join(", ")} any more`);
   }
   const report = buildReport({
     command: "destroy",

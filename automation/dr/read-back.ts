@@ -5,16 +5,19 @@
  */
 import type { RegionWeights } from "../../model/config/dr";
 import type { StackOutputs } from "../../model/outputs";
-import { readServers, runtimeCommand } from "../../components/local/runtime-api";
+import { runtimeCommand } from "../../components/local/runtime-api";
+import { LOCAL_REGIONS_MECHANISM, readLocalRegionHealth, readLocalRegionWeights, type RegionHealth } from "../../components/traffic/mechanisms/local-haproxy-regions";
 
-export const LOCAL_REGIONS_MECHANISM = "local-haproxy-regions";
+export { LOCAL_REGIONS_MECHANISM, type RegionHealth };
 
+/** The regional weights that really serve (the local front's runtime API); undefined where they cannot be read from here. */
 export async function readLiveRegionWeights(outputs: StackOutputs): Promise<RegionWeights | undefined> {
-  const regions = outputs.regions;
-  if (!regions || regions.mechanism !== LOCAL_REGIONS_MECHANISM || !regions.socket || !regions.backend) return undefined;
-  const servers = await readServers(regions.socket, regions.backend, regions.names);
-  // A region in maintenance takes no traffic whatever its weight says.
-  return Object.fromEntries(regions.names.map((name) => [name, servers[name]!.adminState === "maint" ? 0 : servers[name]!.weight]));
+  return outputs.regions?.mechanism === LOCAL_REGIONS_MECHANISM ? readLocalRegionWeights(outputs) : undefined;
+}
+
+/** Each region's health as the regional split's own checks see it; undefined where it cannot be read from here. */
+export async function readLiveRegionHealth(outputs: StackOutputs): Promise<Record<string, RegionHealth> | undefined> {
+  return outputs.regions?.mechanism === LOCAL_REGIONS_MECHANISM ? readLocalRegionHealth(outputs) : undefined;
 }
 
 /** 5xx answers the front has given so far (its frontends' hrsp_5xx), from `show stat`. Pure. */

@@ -13,7 +13,8 @@ import { workloadMarker } from "../../components/local/workload-provider";
 export interface LocalFootprint {
   readonly service: string;
   readonly address: string;
-  readonly ports: { readonly listen: number; readonly blue: number; readonly green: number };
+  /** HAProxy's port, and its slots' (none for a two-region stack's front, which routes to HAProxies). */
+  readonly ports: { readonly listen: number; readonly blue?: number; readonly green?: number };
   readonly runDir: string;
 }
 
@@ -38,10 +39,10 @@ function commandLines(): { pid: number; cmd: string }[] {
 /** Markers that tie a process to this stack: the workloads' own marker, HAProxy's config path. */
 export function markersOf(footprint: LocalFootprint): { marker: string; what: string }[] {
   return [
-    ...(["blue", "green"] as const).map((slot) => ({
-      marker: workloadMarker({ service: footprint.service, slot, port: footprint.ports[slot] }),
-      what: `workload ${footprint.service}/${slot}`,
-    })),
+    ...(["blue", "green"] as const).flatMap((slot) => {
+      const port = footprint.ports[slot];
+      return port === undefined ? [] : [{ marker: workloadMarker({ service: footprint.service, slot, port }), what: `workload ${footprint.service}/${slot}` }];
+    }),
     { marker: path.join(footprint.runDir, "haproxy.cfg"), what: `HAProxy of ${footprint.service}` },
   ];
 }
@@ -74,7 +75,7 @@ function listens(address: string, port: number): Promise<boolean> {
 
 /** The stack's ports that something still accepts connections on. */
 export async function portsStillListening(footprint: LocalFootprint): Promise<number[]> {
-  const ports = [footprint.ports.listen, footprint.ports.blue, footprint.ports.green];
+  const ports = [footprint.ports.listen, footprint.ports.blue, footprint.ports.green].filter((port): port is number => port !== undefined);
   const answers = await Promise.all(ports.map((port) => listens(footprint.address, port)));
   return ports.filter((_, i) => answers[i]);
 }

@@ -31,6 +31,8 @@ export interface LocalBlueGreenEnvironmentArgs {
   readonly node?: string;
   /** Entry module of the service. @default the sample service of this repository */
   readonly entry?: string;
+  /** The region this environment is one of (a two-region stack); its workloads echo it. @default none */
+  readonly region?: string;
 }
 
 export const SAMPLE_SERVICE_ENTRY = path.resolve(__dirname, "..", "..", "sample-service", "server.ts");
@@ -62,6 +64,8 @@ export class LocalBlueGreenEnvironment extends pulumi.ComponentResource {
             runDir: args.runDir,
             entry: args.entry ?? SAMPLE_SERVICE_ENTRY,
             node: args.node ?? process.execPath,
+            // Only when set: a one-region stack's workloads keep exactly the inputs they had.
+            ...(args.region ? { region: args.region } : {}),
           },
           { parent: this },
         );

@@ -22,6 +22,8 @@ export interface LocalWorkloadArgs {
   runDir: string;
   entry: string;
   node: string;
+  /** Two-region stacks only: the region, echoed in the service's answers. */
+  region?: string;
 }
 
 /** One slot's process of the sample service. */

@@ -25,6 +25,8 @@ export interface WorkloadInputs {
   /** The service's entry module and the Node.js that runs it. */
   readonly entry: string;
   readonly node: string;
+  /** The region of a two-region stack, echoed in the service's answers; absent for one region. */
+  readonly region?: string;
 }
 
 /** What answers `GET /healthz` on the workload's address and port; null when nothing does. */
@@ -44,7 +46,7 @@ export interface WorkloadOutputs extends WorkloadInputs {
   readonly answers: HealthAnswer | null;
 }
 
-const REPLACING_KEYS = ["service", "slot", "version", "address", "port", "failureRate", "latencyMs", "runDir", "entry", "node"] as const;
+const REPLACING_KEYS = ["service", "slot", "version", "address", "port", "failureRate", "latencyMs", "runDir", "entry", "node", "region"] as const;
 const START_TIMEOUT_MS = 15_000;
 
 /** A command-line marker that ties a pid to this workload; pids alone get reused. */
@@ -114,6 +116,7 @@ async function start(inputs: WorkloadInputs): Promise<WorkloadOutputs> {
       SLOT: inputs.slot,
       FAILURE_RATE: String(inputs.failureRate),
       LATENCY_MS: String(inputs.latencyMs),
+      ...(inputs.region ? { SWITCHYARD_REGION: inputs.region } : {}),
     },
     cwd: path.dirname(inputs.entry),
     logFile,

@@ -7,12 +7,14 @@ import { z } from "zod";
 import { analysisSchema } from "./analysis";
 import { rolloutSchema, settingsOf, type RolloutConfig } from "./rollout";
 import { driftSchema, DRIFT_FIXES } from "./drift";
-import { drSchema } from "./dr";
+import { drSchema, UnknownRegionError } from "./dr";
+import { LOCAL_FIXES, localRegionPair, localSchema } from "./local";
+
+export { localSchema };
 
 import { NAMESPACE } from "../config-keys";
 export { NAMESPACE };
 
-const port = z.number().int("must be a whole number").min(1024, "must be 1024 or above (no root needed)").max(65535, "must be at most 65535");
 const percentage = z.number().int("must be a whole percentage").min(0, "must be 0 or more").max(100, "must be 100 or less");
 
 export const weightsSchema = z
@@ -32,19 +34,6 @@ const slotSchema = z.strictObject({
    */
   scaledDown: z.boolean().optional(),
 });
-
-export const localSchema = z
-  .strictObject({
-    /** Loopback address everything listens on. */
-    address: z.string().regex(/^127\.\d+\.\d+\.\d+$/, "must be a loopback address (127.x.y.z)").default("127.0.0.1"),
-    ports: z.strictObject({ listen: port, blue: port, green: port }),
-    /** Folder for HAProxy's files and the workloads' logs; relative to the project. Default: .switchyard/run/<stack>. */
-    runDir: z.string().min(1).optional(),
-  })
-  .refine((l) => new Set([l.ports.listen, l.ports.blue, l.ports.green]).size === 3, {
-    message: "listen, blue and green ports must all differ",
-    path: ["ports"],
-  });
 
 export const CLOUD_TARGETS = ["aws", "gcp", "azure", "kubernetes", "multicloud"] as const;
 export const TARGETS = ["local", ...CLOUD_TARGETS] as const;
@@ -91,6 +80,11 @@ export const stackConfigSchema = z
     if (config.target === "local" && !config.local) {
       ctx.addIssue({ code: "custom", path: ["local"], message: "is required when target is local" });
     }
+    // The local block names its regions here; a cloud's primary is checked by its target module.
+    const regions = config.target === "local" && config.local ? localRegionPair(config.local) : undefined;
+    if (regions && config.dr?.primary !== undefined && !regions.includes(config.dr.primary)) {
+      ctx.addIssue({ code: "custom", path: ["dr", "primary"], message: new UnknownRegionError(config.dr.primary, regions).message });
+    }
     for (const cloud of CLOUD_TARGETS) {
       if (config.target === cloud && (config as Record<string, unknown>)[cloud] === undefined) {
         ctx.addIssue({ code: "custom", path: [cloud], message: `is required when target is ${cloud}` });
@@ -120,13 +114,12 @@ export const FIXES: Readonly<Record<string, string>> = {
   active: "set switchyard:active to the slot that should serve all traffic after the rollout",
   rollout: "see the Rollouts section of README.md",
   analysis: "see the Analysis section of README.md",
-  local: "add a switchyard:local block with ports { listen, blue, green } (see stacks/Pulumi.local.yaml)",
   aws: "add a switchyard:aws block (see stacks/Pulumi.aws.yaml)",
   gcp: "add a switchyard:gcp block (see stacks/Pulumi.gcp.yaml)",
   azure: "add a switchyard:azure block (see stacks/Pulumi.azure.yaml)",
   kubernetes: "add a switchyard:kubernetes block (see stacks/Pulumi.kubernetes.yaml)",
   multicloud: "add a switchyard:multicloud block (see stacks/Pulumi.multicloud.yaml)",
-  "local.ports": "choose three different free ports from 1024 to 65535",
+  ...LOCAL_FIXES,
   ...DRIFT_FIXES,
   dr: "see the Disaster recovery section of README.md",
   "dr.primary": "name one of the stack's two regions, the one that should serve",

@@ -5,14 +5,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { findLeftovers, portsStillListening, stopLeftovers, type LocalFootprint } from "../../../automation/local/leftovers";
+import { findLeftovers, markersOf, portsStillListening, stopLeftovers, type LocalFootprint } from "../../../automation/local/leftovers";
 import { isRunning, waitFor } from "../../../components/local/processes";
 import { workloadMarker } from "../../../components/local/workload-provider";
 import { freePorts } from "../../support/ports";
 
 describe("local leftovers", function () {
   this.timeout(20_000);
-  let footprint: LocalFootprint;
+  // A region's footprint: HAProxy and both slots.
+  let footprint: LocalFootprint & { ports: { listen: number; blue: number; green: number } };
   let runDir: string;
 
   beforeEach(async () => {
@@ -47,6 +48,18 @@ describe("local leftovers", function () {
     await new Promise<void>((resolve) => server.listen(footprint.ports.blue, "127.0.0.1", resolve));
     try {
       assert.deepEqual(await portsStillListening(footprint), [footprint.ports.blue]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("a two-region stack's front has no slots: only its HAProxy and its own port count", async () => {
+    const front: LocalFootprint = { service: footprint.service, address: "127.0.0.1", ports: { listen: footprint.ports.listen }, runDir: path.join(runDir, "front") };
+    assert.deepEqual(markersOf(front), [{ marker: path.join(runDir, "front", "haproxy.cfg"), what: `HAProxy of ${footprint.service}` }]);
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(footprint.ports.listen, "127.0.0.1", resolve));
+    try {
+      assert.deepEqual(await portsStillListening(front), [footprint.ports.listen]);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

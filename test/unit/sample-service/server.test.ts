@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { settingsFromEnv, shouldFail } from "../../../sample-service/server";
+import type { AddressInfo } from "node:net";
+import { settingsFromEnv, shouldFail, startService } from "../../../sample-service/server";
 
 describe("sample service", () => {
   it("fails exactly the configured share of requests, evenly spread", () => {
@@ -14,5 +15,20 @@ describe("sample service", () => {
     assert.throws(() => settingsFromEnv({ PORT: "x" }), /PORT must be a TCP port/);
     assert.throws(() => settingsFromEnv({ PORT: "8080", FAILURE_RATE: "2" }), /FAILURE_RATE must be within 0\.\.1/);
     assert.equal(settingsFromEnv({ PORT: "8080", SERVICE_VERSION: "2.0.0" }).version, "2.0.0");
+  });
+
+  it("says which region answers only when it runs in one: one-region answers stay as they were", async () => {
+    const answer = async (env: NodeJS.ProcessEnv) => {
+      const server = startService({ ...settingsFromEnv({ PORT: "1", SERVICE_NAME: "hello", SERVICE_VERSION: "1.0.0", SLOT: "blue", ...env }), port: 0 });
+      await new Promise((resolve) => server.once("listening", resolve));
+      try {
+        const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+        return await res.json();
+      } finally {
+        server.close();
+      }
+    };
+    assert.deepEqual(await answer({}), { service: "hello", version: "1.0.0", slot: "blue" });
+    assert.deepEqual(await answer({ SWITCHYARD_REGION: "west" }), { service: "hello", version: "1.0.0", slot: "blue", region: "west" });
   });
 });
