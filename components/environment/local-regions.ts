@@ -18,6 +18,8 @@ export interface LocalRegionArgs {
   /** The region's own loopback address: its HAProxy and workloads listen there. */
   readonly address: string;
   readonly ports: { readonly listen: number; readonly blue: number; readonly green: number };
+  /** Latency added to every answer of this region's slots, on top of the slot's own: a slow region, for DR tests and drills. @default 0 */
+  readonly latencyMs?: number;
 }
 
 export interface LocalRegionalEnvironmentArgs {
@@ -76,7 +78,10 @@ export class LocalRegionalEnvironment extends pulumi.ComponentResource {
         `${name}-${region}`,
         {
           service: args.service,
-          slots: { blue: { ...args.slots.blue, port: spec.ports.blue }, green: { ...args.slots.green, port: spec.ports.green } },
+          slots: {
+            blue: { ...args.slots.blue, port: spec.ports.blue, latencyMs: (args.slots.blue.latencyMs ?? 0) + (spec.latencyMs ?? 0) },
+            green: { ...args.slots.green, port: spec.ports.green, latencyMs: (args.slots.green.latencyMs ?? 0) + (spec.latencyMs ?? 0) },
+          },
           weights: args.weights,
           listenPort: spec.ports.listen,
           address: spec.address,

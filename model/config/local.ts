@@ -34,6 +34,20 @@ const regionSchema = z.strictObject({
   /** The region's own loopback address: its HAProxy and workloads listen there. */
   address: loopback,
   ports: slotPorts,
+  /** Latency added to every answer of this region's slots (on top of each slot's latencyMs): a slow region, for DR tests. @default 0 */
+  latencyMs: z.number().int("must be whole milliseconds").min(0, "must be 0 or more").max(60_000, "must be at most 60000").optional(),
+  /**
+   * The region's PostgreSQL server of a replicated store (give both regions one, or neither):
+   * a failover promotes the standby's, a failback switches back (components/local/data-primary-provider.ts).
+   */
+  store: z
+    .strictObject({
+      /** A superuser postgres:// URL on loopback; keep it a secret (pulumi config set --path --secret). */
+      url: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
+      /** The server's data directory: needed to demote it in a planned switchover (failback). */
+      dataDir: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 export type LocalRegion = z.output<typeof regionSchema>;

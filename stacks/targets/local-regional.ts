@@ -9,6 +9,8 @@ import { effectiveRegionWeights, primaryRegion, type RegionPair, type RegionWeig
 import { localRegionPair, type TwoRegionBlock } from "../../model/config/local";
 import type { TargetOutputs } from "../../model/outputs";
 import type { CommonConfig } from "./types";
+import { LocalDataPrimary } from "../../components/local/data-resources";
+import { ComponentArgsError } from "../../components/errors";
 
 /**
  * The region whose HAProxy answers for the slots (read-back, the haproxy analysis provider): the
@@ -18,6 +20,28 @@ import type { CommonConfig } from "./types";
 export function servingRegionOf(weights: RegionWeights, regions: RegionPair, primary: string): string {
   const standby = regions[0] === primary ? regions[1] : regions[0];
   return (weights[standby] ?? 0) > (weights[primary] ?? 0) ? standby : primary;
+}
+
+/**
+ * The replicated store's primary, when the regions declare stores: the driver's promotion (its
+ * status' dataPrimary) else the file's primary. Moving traffic alone never moves the data.
+ */
+function dataPrimaryOf(common: CommonConfig, block: TwoRegionBlock, regions: RegionPair, primary: string) {
+  const stores = regions.filter((region) => block.regions![region]!.store);
+  if (stores.length === 0) return undefined;
+  if (stores.length !== regions.length) {
+    const missing = regions.find((region) => !block.regions![region]!.store)!;
+    throw new ComponentArgsError("local target", `switchyard:local.regions.${missing}.store`, "is missing while the other region has a store", "give each region its store, or neither");
+  }
+  const region = common.dr?.dataPrimary ?? primary;
+  const resource = new LocalDataPrimary(`${common.service}-data-primary`, {
+    stores: Object.fromEntries(regions.map((r) => {
+      const store = block.regions![r]!.store!;
+      return [r, { url: pulumi.secret(store.url), ...(store.dataDir ? { dataDir: store.dataDir } : {}) }];
+    })),
+    primary: region,
+  });
+  return { region, resource };
 }
 
 export function buildRegional(common: CommonConfig, block: TwoRegionBlock, runDir: string, haproxy: string): TargetOutputs {
@@ -39,6 +63,7 @@ export function buildRegional(common: CommonConfig, block: TwoRegionBlock, runDi
     runDir,
     haproxy,
   });
+  const data = dataPrimaryOf(common, block, regions, primary);
   const home = env.environments[regions[0]]!;
   const serving = env.environments[servingRegionOf(regionWeights, regions, primary)]!;
   const urnsOf = (resources: readonly pulumi.Resource[]) => resources.map((resource) => resource.urn);
@@ -61,6 +86,7 @@ export function buildRegional(common: CommonConfig, block: TwoRegionBlock, runDi
       mechanism: REGIONS_MECHANISM,
       socket: env.front.socketPath,
       backend: env.front.backend,
+      ...(data ? { dataPrimary: data.region, dataUrns: [data.resource.urn] } : {}),
     }),
   };
 }
