@@ -29,7 +29,8 @@ function effectiveFolder(): string {
 export function effectiveConfigText(stackFileText: string, status: DriverStatus | undefined): string {
   const doc = parseDocument(stackFileText);
   const key = ["config", `${NAMESPACE}:${DRIVER_STATUS_KEY}`];
-  if (status) {
+  // An empty status adds nothing: the run then applies the file alone, as a plain run would.
+  if (status && Object.keys(status).length > 0) {
     // A stack file may be empty or hold `config:` with nothing under it.
     if (!isMap(doc.contents)) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
     if (!isMap(doc.get("config"))) doc.set("config", doc.createNode({}));

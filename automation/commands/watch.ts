@@ -60,7 +60,7 @@ export async function watch(ctx: CommandContext, flags: WatchFlags = {}): Promis
     const serving = servingRegion(live);
     if (!serving) throw new ConfigError([{ path: "regions", message: "traffic is split between regions", value: JSON.stringify(live), fix: "finish the move in progress first (switchyard status shows it)" }], `stack "${ctx.stack}"`);
     const frontFailed = await frontFailures(outputs);
-    const run = await analyseRegion(metrics, regionContext(ctx.stack, session.config.service, outputs, serving), dr.watch.interval);
+    const run = await analyseRegion(metrics, regionContext(ctx.stack, session.config.service, outputs, serving), dr.watch.interval, true);
     measured++;
     streak = nextStreak(streak, run.phase, run.finishedAt, frontFailed);
     if (run.phase !== "Successful") ctx.progress(`watch: ${serving} ${run.phase} (${streak.failures}/${dr.watch.failureLimit}): ${run.metrics.map((m) => `${m.name}: ${m.message}`).join("; ")}\n`);

@@ -13,12 +13,17 @@ import type { AnalysisContext, AnalysisRun } from "../analysis/types";
 
 export const DEFAULT_REGION_METRIC: MetricSpec = metricSchema.parse({ name: "region-http", provider: { type: "http", path: "/" }, interval: "1s", count: 1 });
 
-/** The metrics a region is judged by, each fitted to `ms`: at least one measurement, none longer than `ms` apart. */
-export function regionMetrics(metrics: readonly MetricSpec[] | undefined, ms: number): MetricSpec[] {
+/**
+ * The metrics a region is judged by, each fitted to `ms`: at least one measurement, none longer
+ * than `ms` apart. `single`: one measurement whose error counts at once (the watch keeps its own
+ * streak of failures; retrying an error there would add intervals to the recovery time).
+ */
+export function regionMetrics(metrics: readonly MetricSpec[] | undefined, ms: number, single = false): MetricSpec[] {
   const applicable = (metrics ?? []).filter((metric) => metric.provider.type !== "haproxy");
   const chosen = applicable.length > 0 ? applicable : [DEFAULT_REGION_METRIC];
   return chosen.map((metric) => {
     const interval = Math.min(metric.interval, Math.max(100, ms));
+    if (single) return { ...metric, interval, count: 1, consecutiveErrorLimit: 0 };
     return { ...metric, interval, count: Math.max(1, Math.floor(ms / interval)) };
   });
 }
@@ -49,7 +54,7 @@ export function regionContext(stack: string, service: string, outputs: StackOutp
   };
 }
 
-export async function analyseRegion(metrics: readonly MetricSpec[], ctx: AnalysisContext, ms: number): Promise<AnalysisRun> {
-  const run = await runAnalysis(regionMetrics(metrics, ms), ctx);
+export async function analyseRegion(metrics: readonly MetricSpec[], ctx: AnalysisContext, ms: number, single = false): Promise<AnalysisRun> {
+  const run = await runAnalysis(regionMetrics(metrics, ms, single), ctx);
   return { phase: run.phase, metrics: run.metrics, startedAt: run.startedAt, finishedAt: run.finishedAt };
 }

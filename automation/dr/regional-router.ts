@@ -12,6 +12,8 @@ import { withStaleLockRemoved } from "../recovery/recover";
 import { STEP_ENGINE_ENV } from "../routers/engine-router";
 import { guardedTrafficProgram } from "../routers/traffic-program";
 import type { OpenedStack } from "../workspace";
+import { readStackConfigValues } from "../stack-file";
+import { filePrimaryOf } from "./status";
 
 export class RegionWeightVerificationError extends SwitchyardError {
   constructor(stack: string, wanted: RegionWeights, found: RegionWeights) {
@@ -56,10 +58,33 @@ export class RegionalRouter {
     for (const action of actions) this.progress(`recovery: ${action}\n`);
   }
 
+  /** The region the stack file names as primary (read each time: people may change it meanwhile). */
+  private filePrimary(): string {
+    return filePrimaryOf(readStackConfigValues(this.opened.workDir, this.opened.stackName), { home: this.regions.names[0] });
+  }
+
+  /**
+   * The driver's status for a run that applies `regions` and `dataPrimary`: what equals the file's
+   * steady state is left out, so a move that ends where the file says (a drill's return, a
+   * failback) leaves state exactly as a plain run from the file would.
+   */
+  private async statusFor(regions: RegionWeights, promoteTo?: string): Promise<DriverStatus> {
+    const { regions: _inFlight, dataPrimary: promoted, ...rest } = (await this.opened.driverStatus()) ?? {};
+    // Traffic moves keep the data where it is; only a promotion moves it.
+    const dataPrimary = promoteTo ?? promoted;
+    const primary = this.filePrimary();
+    const steady = allOnRegion(primary, this.regions.names);
+    return {
+      ...rest,
+      ...(this.regions.names.every((r) => (regions[r] ?? 0) === steady[r]) ? {} : { regions: { ...regions } }),
+      ...(dataPrimary !== undefined && dataPrimary !== primary ? { dataPrimary } : {}),
+    };
+  }
+
   /** Resolves whether the data plane agrees (undefined: the target cannot tell). */
   async apply(weights: RegionWeights): Promise<boolean | undefined> {
     const regions = this.regions;
-    const status = { ...(await this.opened.driverStatus()), regions: { ...weights } };
+    const status = await this.statusFor(weights);
     await this.targeted("regional traffic", regions.trafficUrns, regionalUrns, status);
     const live = await this.readBack(this.outputs);
     if (!live) return undefined;
@@ -71,7 +96,7 @@ export class RegionalRouter {
   async promoteData(region: string): Promise<void> {
     const regions = this.regions;
     if (!regions.dataUrns?.length) return;
-    const status = { ...(await this.opened.driverStatus()), regions: allOnRegion(region, regions.names), dataPrimary: region };
+    const status = await this.statusFor(allOnRegion(region, regions.names), region);
     await this.targeted("data promotion", regions.dataUrns, dataUrnsOf, status);
   }
 }

@@ -5,6 +5,7 @@
  * that look at the whole block are small functions with their own tests.
  */
 import { z } from "zod";
+import { secretable } from "../secrets/schema";
 import type { RegionPair } from "./dr";
 
 const port = z.number().int("must be a whole number").min(1024, "must be 1024 or above (no root needed)").max(65535, "must be at most 65535");
@@ -43,7 +44,7 @@ const regionSchema = z.strictObject({
   store: z
     .strictObject({
       /** A superuser postgres:// URL on loopback; keep it a secret (pulumi config set --path --secret). */
-      url: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
+      url: secretable(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")),
       /** The server's data directory: needed to demote it in a planned switchover (failback). */
       dataDir: z.string().min(1).optional(),
     })

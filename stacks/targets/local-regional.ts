@@ -11,6 +11,7 @@ import type { TargetOutputs } from "../../model/outputs";
 import type { CommonConfig } from "./types";
 import { LocalDataPrimary } from "../../components/local/data-resources";
 import { ComponentArgsError } from "../../components/errors";
+import { plain } from "../../model/secrets/secret";
 
 /**
  * The region whose HAProxy answers for the slots (read-back, the haproxy analysis provider): the
@@ -37,7 +38,7 @@ function dataPrimaryOf(common: CommonConfig, block: TwoRegionBlock, regions: Reg
   const resource = new LocalDataPrimary(`${common.service}-data-primary`, {
     stores: Object.fromEntries(regions.map((r) => {
       const store = block.regions![r]!.store!;
-      return [r, { url: pulumi.secret(store.url), ...(store.dataDir ? { dataDir: store.dataDir } : {}) }];
+      return [r, { url: pulumi.secret(plain(store.url)), ...(store.dataDir ? { dataDir: store.dataDir } : {}) }];
     })),
     primary: region,
   });

@@ -40,6 +40,9 @@ describe("a region's metrics", () => {
     assert.deepEqual(regionMetrics([http, haproxy], 1000).map((m) => [m.name, m.interval, m.count]), [["smoke", 1000, 1]]);
     assert.deepEqual(regionMetrics([http], 6000).map((m) => [m.interval, m.count]), [[2000, 3]]);
   });
+  it("the watch's single measurement counts an error at once", () => {
+    assert.deepEqual(regionMetrics([http], 1000, true).map((m) => [m.count, m.consecutiveErrorLimit]), [[1, 0]]);
+  });
   it("a stack without an applicable metric gets a plain probe", () => {
     assert.deepEqual(regionMetrics([haproxy], 1000).map((m) => m.name), [DEFAULT_REGION_METRIC.name]);
     assert.deepEqual(regionMetrics(undefined, 1000).map((m) => m.name), [DEFAULT_REGION_METRIC.name]);
