@@ -10,7 +10,7 @@ import type { StackOutputs } from "../../model/outputs";
 import { loadTarget } from "../../stacks/targets/load";
 import { ExitCode } from "../exit-codes";
 import { analyseRegion, regionContext } from "../dr/region-analysis";
-import { decideMove, parseStepsFlag } from "../dr/decide";
+import { decideMove, parseStepsFlag, RegionMoveRefusedError } from "../dr/decide";
 import { driveRegionMove } from "../dr/run";
 import { isMoving, newRegionMove, REGION_MOVE_KEY, rtoSeconds, type RegionMoveKind, type RegionMoveRecord } from "../dr/record";
 import { frontFailures, readLiveRegionWeights } from "../dr/read-back";
@@ -62,6 +62,11 @@ function regionalDeps(session: RolloutSession, outputs: StackOutputs) {
       session.ctx.progress(`regions: promoting the data replicas of ${region}\n`);
       await router.promoteData(region);
     },
+    /** Steps of a promotion the platform has no Pulumi property for (an Azure SQL failover group): a person runs them. */
+    manualPromotion: (region: string): string[] => {
+      const steps = (outputs as { dataPromotion?: Record<string, unknown> }).dataPromotion?.[region];
+      return Array.isArray(steps) ? steps.map(String) : [];
+    },
   };
 }
 
@@ -84,9 +89,11 @@ export async function regionMove(ctx: CommandContext, kind: RegionMoveKind, flag
     ctx.progress(`recovery: ${existing.value.kind} ${existing.value.id} lost its driver; going on from ${existing.value.phase}\n`);
     doc = await session.store.put(REGION_MOVE_KEY, { ...existing.value, owner: ownerHere() }, existing.revision);
   } else {
-    const live = (await readLiveRegionWeights(outputs)) ?? regions.weights;
+    const live = (await readSplit(ctx.stack, outputs)) ?? regions.weights;
     const shift = loadTarget(session.config.target).regionalShift ?? "at-once";
-    const move = decideMove({ stack: ctx.stack, kind, names: regions.names, live, filePrimary, dr, steps, shift });
+    const decided = decideMove({ stack: ctx.stack, kind, names: regions.names, live, filePrimary, dr, steps, shift });
+    // Only data the engine can promote is promoted by the move; other steps are reported to run by hand.
+    const move = { ...decided, promoteData: decided.promoteData && Boolean(regions.dataUrns?.length) };
     const values = readStackConfigValues(ctx.workDir, ctx.stack);
     const dataPrimary = regions.dataPrimary;
     const record = newRegionMove({
@@ -110,7 +117,17 @@ export async function regionMove(ctx: CommandContext, kind: RegionMoveKind, flag
   }
   const failuresAfter = await frontFailures(outputs);
   const requestsFailed = failuresBefore !== undefined && failuresAfter !== undefined ? failuresAfter - failuresBefore : undefined;
-  return regionMoveResult(final, dr, requestsFailed);
+  const manual = final.status === "succeeded" && final.kind !== "drill" && dr.failover.promoteData ? deps.manualPromotion(final.to) : [];
+  return regionMoveResult(final, dr, requestsFailed, manual);
+}
+
+/** The regional split as it serves; a split that cannot be read stops the move before anything changes. */
+async function readSplit(stack: string, outputs: StackOutputs) {
+  try {
+    return await readLiveRegionWeights(outputs);
+  } catch (error) {
+    throw new RegionMoveRefusedError(`stack "${stack}": the regional split cannot be read, so which region serves is unknown and nothing was moved: ${error instanceof Error ? error.message : String(error)}`, `switchyard status --stack ${stack} shows what is down; switchyard deploy --stack ${stack} recreates it`);
+  }
 }
 
 const EXIT: Record<RegionMoveRecord["status"], ExitCode> = { succeeded: ExitCode.Done, "rolled-back": ExitCode.RolledBack, refused: ExitCode.Error, failed: ExitCode.Error, running: ExitCode.Error };
@@ -147,14 +164,15 @@ export function regionMoveDocument(record: RegionMoveRecord, dr: Pick<DrConfig, 
   };
 }
 
-function regionMoveResult(record: RegionMoveRecord, dr: Pick<DrConfig, "objectives">, requestsFailed: number | undefined): ListingResult {
-  const document = regionMoveDocument(record, dr, requestsFailed);
+function regionMoveResult(record: RegionMoveRecord, dr: Pick<DrConfig, "objectives">, requestsFailed: number | undefined, manual: readonly string[]): ListingResult {
+  const document = { ...regionMoveDocument(record, dr, requestsFailed), next_steps: manual.map((step) => `promote the data by hand (the platform has no Pulumi property for it): ${step}`) };
   const lines = [
     `${record.kind} ${record.id} of ${record.stack}: ${record.status}${record.statusReason ? ` (${record.statusReason})` : ""}`,
     `  ${record.from} -> ${record.to}; serving now: ${show(record.weights)}`,
     ...record.steps.map((step) => `  step ${step.share}%: applied ${step.appliedAt ?? "-"}${step.verified === true ? ", read back" : step.verified === undefined ? ", not readable here" : ""}${step.analysis ? `, analysis ${step.analysis.phase}` : ""}`),
     document.dr.rto_seconds !== null ? `  RTO ${document.dr.rto_seconds} s${document.dr.rto_objective_seconds !== null ? ` (objective ${document.dr.rto_objective_seconds} s)` : ""}` : "",
     document.dr.requests_failed !== null ? `  requests failed at the front: ${document.dr.requests_failed}` : "",
+    ...document.next_steps.map((step) => `  next: ${step}`),
     record.kind === "failover" && record.status === "succeeded" ? `  the stack file still names its old primary: set switchyard:dr.primary: ${record.to} to keep ${record.to}, or run failback once ${record.from} is healthy` : "",
   ].filter((line) => line !== "");
   return { document, text: lines.join("\n"), exitCode: EXIT[record.status] };

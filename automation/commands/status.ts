@@ -61,7 +61,8 @@ async function regionalHealth(session: RolloutSession, regions: RegionsOutputs):
   const filePrimary = filePrimaryOf(readStackConfigValues(session.ctx.workDir, stack), { home: regions.names[0] });
   if (move && isMoving(move)) notes.push(`${move.kind} ${move.id} ${move.from} -> ${move.to} in progress (${move.phase}, step ${move.stepIndex + 1}/${move.plan.length})`);
   else if (serving && serving !== filePrimary) notes.push(`serving from ${serving}, the standby${move ? ` (${move.kind} ${move.id})` : ""}; the stack file names ${filePrimary}: set switchyard:dr.primary: ${serving}, or run switchyard failback --stack ${stack} once ${filePrimary} is healthy`);
-  else if (serving) notes.push(`region ${serving} serves${live ? " (read from the regional split)" : ""}${move ? `; last ${move.kind} ${move.id} ${move.status}` : ""}`);
+  else if (serving && live) notes.push(`region ${serving} serves (read from the regional split)${move ? `; last ${move.kind} ${move.id} ${move.status}` : ""}`);
+  else if (serving) notes.push(`state says region ${serving} serves; the regional split could not be read to show it${move ? `; last ${move.kind} ${move.id} ${move.status}` : ""}`);
   return { findings: regionFindings(observed, stack), notes };
 }
 

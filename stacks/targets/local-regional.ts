@@ -65,15 +65,15 @@ export function buildRegional(common: CommonConfig, block: TwoRegionBlock, runDi
     haproxy,
   });
   const data = dataPrimaryOf(common, block, regions, primary);
-  const home = env.environments[regions[0]]!;
   const serving = env.environments[servingRegionOf(regionWeights, regions, primary)]!;
   const urnsOf = (resources: readonly pulumi.Resource[]) => resources.map((resource) => resource.urn);
   return {
     endpoint: env.endpoint,
     weights: env.weights,
+    // The serving region's slots: what status and the pre-promotion analysis probe.
     slots: {
-      blue: { version: home.versions.blue, endpoint: home.slotEndpoints.blue },
-      green: { version: home.versions.green, endpoint: home.slotEndpoints.green },
+      blue: { version: serving.versions.blue, endpoint: serving.slotEndpoints.blue },
+      green: { version: serving.versions.green, endpoint: serving.slotEndpoints.green },
     },
     trafficUrns: regions.flatMap((region) => urnsOf(env.environments[region]!.split.trafficResources)),
     trafficSocket: serving.split.socketPath,
