@@ -5,7 +5,7 @@
  * Knobs (environment): SWITCHYARD_BENCH_REPS (default 3), SWITCHYARD_BENCH_BIG (no-op resources
  * added for the big stack, default 992 → ~1,000 resources), SWITCHYARD_BENCH_SKIP_BIG=1,
  * SWITCHYARD_BENCH_CANARIES (default 1), SWITCHYARD_BENCH_ROLLBACKS (default 3),
- * SWITCHYARD_BENCH_ONLY=steps|rollout|components|drift.
+ * SWITCHYARD_BENCH_ONLY=steps|rollout|components|drift|dr, SWITCHYARD_BENCH_DR_RUNS (default 5).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -14,6 +14,7 @@ import * as path from "node:path";
 import { PROJECT_ROOT, readToolchain } from "../model/toolchain";
 import { main as componentsMain } from "./components";
 import { main as driftMain } from "./drift";
+import { main as drMain } from "./dr";
 import { benchRollout, type RolloutResult } from "./rollout";
 import { benchSteps, type StepsResult } from "./steps";
 import { installCliRecorder } from "./support/instrument";
@@ -80,6 +81,7 @@ async function main(): Promise<number> {
   const skipped = { ran: false, note: `skipped (SWITCHYARD_BENCH_ONLY=${only})` };
   const components = !only || only === "components" ? await ownReportBench("components", componentsMain) : skipped;
   const drift = !only || only === "drift" ? await ownReportBench("drift", driftMain) : skipped;
+  const dr = !only || only === "dr" ? await ownReportBench("dr", () => drMain(log)) : skipped;
   const totalMs = performance.now() - started;
 
   const report = buildReport({ steps, rollout });
@@ -102,6 +104,7 @@ async function main(): Promise<number> {
     errors,
     components,
     drift,
+    dr,
     raw: { steps, rollout },
   };
   const dir = path.join(__dirname, "results");
