@@ -3,9 +3,12 @@
  * process, so tests with mocks must never share one with tests that drive the real engine.
  * The engine suite's files run two at a time, each in its own process, taken from one queue
  * (largest first) so that neither worker idles while the other has a long file: its tests mostly
- * wait on engine and service processes, and each has its own backend, ports and run dir. The
- * end-to-end suite runs alone, since it measures failed requests under load. Prints one closing line over all
- * suites: "tests: N passed, N failed, N skipped".
+ * wait on engine and service processes, and each has its own backend, ports and run dir.
+ * Suites run in stages: in the first, unit, components and policy (one after another, mostly CPU
+ * for seconds) run beside the engine suite; the end-to-end suite runs in a stage of its own, two
+ * files at a time (each has its own addresses, ports and stacks; the load generators are light
+ * beside the engine), after everything else. Prints one closing line over all suites:
+ * "tests: N passed, N failed, N skipped".
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, globSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -20,14 +23,19 @@ export interface Suite {
   readonly patterns: readonly string[];
   /** Files of this suite run this many at a time, a process each (SWITCHYARD_TEST_JOBS caps it). */
   readonly workers?: number;
+  /**
+   * Suites of one stage run at the same time: those without `workers` one after another in one
+   * lane, each with `workers` in a lane of its own. Stages run in order.
+   */
+  readonly stage: number;
 }
 
 const SUITES: readonly Suite[] = [
-  { name: "unit", patterns: ["test/unit/**/*.test.ts"] },
-  { name: "components (Pulumi mocks)", patterns: ["test/components/**/*.test.ts"] },
-  { name: "policy", patterns: ["test/policy/*.test.ts"] },
-  { name: "engine (real Pulumi CLI)", patterns: ["test/engine/**/*.test.ts", "test/policy/engine/**/*.test.ts"], workers: 2 },
-  { name: "end-to-end (local target, real traffic)", patterns: ["test/e2e/**/*.test.ts"] },
+  { name: "unit", patterns: ["test/unit/**/*.test.ts"], stage: 0 },
+  { name: "components (Pulumi mocks)", patterns: ["test/components/**/*.test.ts"], stage: 0 },
+  { name: "policy", patterns: ["test/policy/*.test.ts"], stage: 0 },
+  { name: "engine (real Pulumi CLI)", patterns: ["test/engine/**/*.test.ts", "test/policy/engine/**/*.test.ts"], workers: 2, stage: 0 },
+  { name: "end-to-end (local target, real traffic)", patterns: ["test/e2e/**/*.test.ts"], workers: 2, stage: 1 },
 ];
 
 interface Tally {
@@ -156,16 +164,16 @@ async function main() {
     process.exitCode = 1;
     return;
   }
-  for (const suite of suites) {
+  const runSuite = async (suite: Suite, alone: boolean): Promise<void> => {
     const files = suite.patterns.flatMap((pattern) => globSync(pattern, { cwd: ROOT })).sort();
-    if (files.length === 0) continue;
+    if (files.length === 0) return;
     const workers = Math.min(suite.workers ?? 1, jobs);
     const started = Date.now();
     process.stdout.write(`\n=== ${suite.name}: ${files.length} file(s)${workers > 1 ? `, ${workers} at a time` : ""}\n`);
     const tallies =
       workers > 1
         ? await runQueued(files, workers, (file) => statSync(path.join(ROOT, file)).size, (file) => runMocha(file, [file], grep, false))
-        : [await runMocha(suite.name, files, grep, true)];
+        : [await runMocha(suite.name, files, grep, alone)];
     for (const tally of tallies) {
       total.passed += tally.passed;
       total.failed += tally.failed;
@@ -173,6 +181,16 @@ async function main() {
       if (tally.exitCode !== 0) total.exitCode = tally.exitCode;
     }
     process.stdout.write(`=== ${suite.name}: ${Math.round((Date.now() - started) / 1000)} s\n`);
+  };
+  for (const stage of [...new Set(suites.map((suite) => suite.stage))].sort((a, b) => a - b)) {
+    const inStage = suites.filter((suite) => suite.stage === stage);
+    const sequential = inStage.filter((suite) => (suite.workers ?? 1) <= 1);
+    const own = inStage.filter((suite) => (suite.workers ?? 1) > 1);
+    const lanes = (sequential.length > 0 ? 1 : 0) + own.length;
+    const sequentialLane = async () => {
+      for (const suite of sequential) await runSuite(suite, lanes === 1);
+    };
+    await Promise.all([sequentialLane(), ...own.map((suite) => runSuite(suite, false))]);
   }
   process.stdout.write(`\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
   process.exitCode = total.failed > 0 || total.exitCode !== 0 ? 1 : 0;

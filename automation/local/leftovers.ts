@@ -60,7 +60,8 @@ export async function stopLeftovers(footprint: LocalFootprint): Promise<Leftover
   return found;
 }
 
-function listens(address: string, port: number): Promise<boolean> {
+/** Whether something accepts connections at address:port (a second at most). */
+export function listens(address: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: address, port, timeout: 1000 });
     const done = (answer: boolean) => {

@@ -6,8 +6,7 @@
  * driver moves regional traffic explicitly, step by step, and reads it back.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { backendName } from "../local/haproxy-config";
-import { HaproxyInstance, HaproxyWeights } from "../local/resources";
+import { weightedHaproxy } from "./haproxy-weighted";
 import { ComponentArgsError } from "../errors";
 import type { RegionPair, RegionWeights } from "../../model/config/dr";
 
@@ -66,37 +65,26 @@ export class HaproxyRegionSplit extends pulumi.ComponentResource {
     for (const region of args.regions) {
       if (!args.backends[region]) throw new ComponentArgsError(component, `backends.${region}`, "is missing", "give every region its address and port");
     }
-    this.backend = backendName(args.service);
-    const instance = new HaproxyInstance(
-      `${name}-haproxy`,
-      {
-        service: args.service,
-        listenAddress: args.listenAddress ?? "127.0.0.1",
-        listenPort: args.listenPort,
-        servers: args.regions.map((region) => ({ name: region, ...args.backends[region]! })),
-        healthCheckPath: args.healthCheckPath ?? "/healthz",
-        runDir: args.runDir,
-        haproxy: args.haproxy,
-      },
-      { parent: this },
-    );
     const weights = pulumi.output(args.weights).apply((w) => {
       assertValidRegionWeights(component, args.regions, w);
       // Home first, whatever order the weights came in: state compares them by JSON.
       return Object.fromEntries(args.regions.map((region) => [region, w[region]!]));
     });
-    const applied = new HaproxyWeights(
-      `${name}-weights`,
+    const { instance, applied, backend } = weightedHaproxy(
+      name,
       {
-        socketPath: instance.socketPath,
-        stateFile: instance.stateFile,
-        backend: this.backend,
+        service: args.service,
+        listenAddress: args.listenAddress ?? "127.0.0.1",
+        listenPort: args.listenPort,
+        servers: args.regions.map((region) => ({ name: region, ...args.backends[region]! })),
         weights,
-        adminState: Object.fromEntries(args.regions.map((region) => [region, "ready" as const])),
-        instancePid: instance.pid,
+        healthCheckPath: args.healthCheckPath ?? "/healthz",
+        runDir: args.runDir,
+        haproxy: args.haproxy,
       },
-      { parent: this },
+      this,
     );
+    this.backend = backend;
     this.weights = applied.weights.apply((w) => Object.fromEntries(args.regions.map((region) => [region, w[region] ?? 0])));
     this.trafficResources = [applied];
     this.endpoint = instance.url;

@@ -1,7 +1,6 @@
 /** The local traffic split: one HAProxy in front of the two slots, weights through its runtime API. */
 import * as pulumi from "@pulumi/pulumi";
-import { backendName } from "../local/haproxy-config";
-import { HaproxyInstance, HaproxyWeights } from "../local/resources";
+import { weightedHaproxy } from "./haproxy-weighted";
 import { SLOTS, type Slot, type Weights } from "../../model/weights";
 import { assertValidWeights } from "./checked-weights";
 import { localHaproxy } from "./mechanisms/local-haproxy";
@@ -40,36 +39,25 @@ export class HaproxyTrafficSplit extends pulumi.ComponentResource {
 
   constructor(name: string, args: HaproxyTrafficSplitArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE, name, {}, opts);
-    this.backend = backendName(args.service);
-    const instance = new HaproxyInstance(
-      `${name}-haproxy`,
+    const weights = pulumi.output(args.weights).apply((w) => {
+      assertValidWeights(TYPE, "weights", w);
+      return localHaproxy.toNative(w);
+    });
+    const { instance, applied, backend } = weightedHaproxy(
+      name,
       {
         service: args.service,
         listenAddress: args.listenAddress ?? "127.0.0.1",
         listenPort: args.listenPort,
         servers: SLOTS.map((slot) => ({ name: slot, ...args.backends[slot] })),
+        weights,
         healthCheckPath: args.healthCheckPath ?? "/healthz",
         runDir: args.runDir,
         haproxy: args.haproxy,
       },
-      { parent: this },
+      this,
     );
-    const weights = pulumi.output(args.weights).apply((w) => {
-      assertValidWeights(TYPE, "weights", w);
-      return localHaproxy.toNative(w);
-    });
-    const applied = new HaproxyWeights(
-      `${name}-weights`,
-      {
-        socketPath: instance.socketPath,
-        stateFile: instance.stateFile,
-        backend: this.backend,
-        weights,
-        adminState: { blue: "ready", green: "ready" },
-        instancePid: instance.pid,
-      },
-      { parent: this },
-    );
+    this.backend = backend;
     this.weights = applied.weights.apply((w) => ({ blue: w.blue ?? 0, green: w.green ?? 0 }));
     this.trafficResources = [applied];
     this.endpoint = instance.url;

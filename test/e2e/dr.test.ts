@@ -11,6 +11,9 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { readLiveRegionWeights } from "../../automation/dr/read-back";
 import { PULUMI_SECRET_SIG } from "../../model/secrets/redact";
+import { REGION_MOVE_KEY, type RegionMoveRecord } from "../../automation/dr/record";
+import { openDocumentStore } from "../../automation/store/open-store";
+import { PROJECT_NAME } from "../../automation/workspace";
 import { startLoad } from "../support/load";
 import { canCutNetwork, createDrStack, FAULTS, injectFault, repairFault, type DrStack, type Fault } from "../support/dr-stack";
 
@@ -103,6 +106,39 @@ describe("e2e: disaster recovery across two local regions", function () {
     await rollout.done;
     stack.writeConfig();
   });
+
+  it("a failover whose driver is killed mid-way is refused to deploy and taken over by the next failover, which ends it", async () => {
+    const started = stack.project.cliInBackground("failover", "--steps", "50,100", "--json", "--yes");
+    // Killed while the standby bakes at 50%.
+    const halfway = await waitForMove((move) => move.phase === "analysing" && move.steps[0]?.share === 50);
+    started.child.kill("SIGKILL");
+    await started.done;
+    assert.deepEqual(await frontWeights(), { east: 50, west: 50 }, "traffic stays where the killed driver left it");
+    const deploy = await stack.project.cli("deploy", "--json", "--yes");
+    assert.equal(deploy.code, 1);
+    assert.match(deploy.stdout, new RegExp(`failover ${halfway.id} .* is in progress, and its driver is gone`));
+    const resumed = await stack.project.cli("failover", "--json", "--yes");
+    assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
+    assert.match(resumed.stderr, new RegExp(`recovery: failover ${halfway.id} lost its driver`));
+    const doc = json<MoveDocument & { id: string }>(resumed.stdout);
+    assert.equal(doc.id, halfway.id, "the same move, finished");
+    assert.equal(doc.status, "succeeded");
+    assert.deepEqual(await stack.regionsAnswering(), { west: 10 });
+    // Back to the file's primary for the fault cycles.
+    const back = await stack.project.cli("failback", "--json", "--yes");
+    assert.equal(back.code, 0, back.stderr + back.stdout);
+    assert.deepEqual(await stack.regionsAnswering(), { east: 10 });
+  });
+
+  async function waitForMove(predicate: (move: RegionMoveRecord) => boolean): Promise<RegionMoveRecord> {
+    const store = openDocumentStore(stack.project.env.PULUMI_BACKEND_URL!, PROJECT_NAME, stack.project.stackName, stack.project.env);
+    for (let i = 0; i < 600; i++) {
+      const move = (await store.get<RegionMoveRecord>(REGION_MOVE_KEY))?.value;
+      if (move && predicate(move)) return move;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error("the move never reached the awaited phase");
+  }
 
   for (const fault of FAULTS) {
     it(`fault "${fault}" of the primary region under load: the watch fails over, the standby serves all, no acknowledged write is lost, and failback works once repaired`, async function () {

@@ -5,8 +5,8 @@
  * health check sees a region's HAProxy die, and destroy leaves nothing listening.
  */
 import assert from "node:assert/strict";
-import { connect } from "node:net";
 import { httpGet } from "../../components/local/http-probe";
+import { listens } from "../../automation/local/leftovers";
 import { isRunning, waitFor } from "../../components/local/processes";
 import { readLiveRegionHealth, readLiveRegionWeights } from "../../automation/dr/read-back";
 import type { RegionWeights } from "../../model/config/dr";
@@ -33,19 +33,6 @@ async function regionsAnswering(url: string, n = 20): Promise<Record<string, num
     seen[region] = (seen[region] ?? 0) + 1;
   }
   return seen;
-}
-
-function listens(address: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: address, port, timeout: 1000 });
-    const done = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.on("connect", () => done(true));
-    socket.on("timeout", () => done(false));
-    socket.on("error", () => done(false));
-  });
 }
 
 describe("engine: local target in two regions", function () {

@@ -53,7 +53,7 @@ describe("test runner", function () {
   });
 
   it("a suite name that matches nothing is an error", () => {
-    const suites: Suite[] = [{ name: "unit", patterns: [] }, { name: "engine (real Pulumi CLI)", patterns: [] }];
+    const suites: Suite[] = [{ name: "unit", patterns: [], stage: 0 }, { name: "engine (real Pulumi CLI)", patterns: [], stage: 0 }];
     assert.deepEqual(selectSuites(suites, ["eng"]).map((s) => s.name), ["engine (real Pulumi CLI)"]);
     assert.throws(() => selectSuites(suites, ["unit", "e2e-typo"]), /names no suite: e2e-typo/);
   });
