@@ -60,7 +60,8 @@ export async function main(log: (line: string) => void = console.log): Promise<D
   try {
     const deployed = await stack.project.cli("deploy", "--json", "--yes");
     if (deployed.code !== 0) throw new Error(`deploy failed: ${deployed.stderr}`);
-    for (const fault of FAULTS) {
+    const only = process.env.SWITCHYARD_BENCH_DR_FAULTS?.split(",").map((f) => f.trim());
+    for (const fault of FAULTS.filter((f) => !only || only.includes(f))) {
       if (fault === "network-cut" && !canCutNetwork()) {
         results.push({ fault, runs: [], rto: { median: null, worst: null }, failed: { median: 0, worst: 0, bound: null }, skipped: "cutting an address needs root and ip" });
         log(`dr bench: ${fault}: skipped (cutting an address needs root and ip)`);

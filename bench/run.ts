@@ -5,7 +5,8 @@
  * Knobs (environment): SWITCHYARD_BENCH_REPS (default 3), SWITCHYARD_BENCH_BIG (no-op resources
  * added for the big stack, default 992 → ~1,000 resources), SWITCHYARD_BENCH_SKIP_BIG=1,
  * SWITCHYARD_BENCH_CANARIES (default 1), SWITCHYARD_BENCH_ROLLBACKS (default 3),
- * SWITCHYARD_BENCH_ONLY=steps|rollout|components|drift|dr, SWITCHYARD_BENCH_DR_RUNS (default 5).
+ * SWITCHYARD_BENCH_ONLY=steps|rollout|components|drift|dr, SWITCHYARD_BENCH_DR_RUNS (default 5),
+ * SWITCHYARD_BENCH_DR_FAULTS=processes-killed,haproxy-stopped,network-cut,slow (default all).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";

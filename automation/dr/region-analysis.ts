@@ -23,9 +23,19 @@ export function regionMetrics(metrics: readonly MetricSpec[] | undefined, ms: nu
   const chosen = applicable.length > 0 ? applicable : [DEFAULT_REGION_METRIC];
   return chosen.map((metric) => {
     const interval = Math.min(metric.interval, Math.max(100, ms));
-    if (single) return { ...metric, interval, count: 1, consecutiveErrorLimit: 0 };
+    if (single) return { ...cutAtThreshold(metric), interval, count: 1, consecutiveErrorLimit: 0 };
     return { ...metric, interval, count: Math.max(1, Math.floor(ms / interval)) };
   });
+}
+
+/**
+ * An HTTP probe judged on latency fails once its threshold passes: waiting out a slow answer would
+ * only add to the recovery time (its timeout says "no answer within <max> ms").
+ */
+function cutAtThreshold(metric: MetricSpec): MetricSpec {
+  const max = metric.successCondition?.max;
+  if (metric.provider.type !== "http" || max === undefined || max <= 0) return metric;
+  return { ...metric, provider: { ...metric.provider, timeout: Math.min(metric.provider.timeout, Math.ceil(max)) } };
 }
 
 /** The slot that serves most traffic: the one a region's probes answer from. */

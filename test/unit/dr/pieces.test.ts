@@ -43,6 +43,11 @@ describe("a region's metrics", () => {
   it("the watch's single measurement counts an error at once", () => {
     assert.deepEqual(regionMetrics([http], 1000, true).map((m) => [m.count, m.consecutiveErrorLimit]), [[1, 0]]);
   });
+  it("the watch stops waiting for an answer once its latency threshold has passed", () => {
+    const timeoutOf = (metric: { provider: unknown }) => (metric.provider as { timeout?: number }).timeout;
+    assert.equal(timeoutOf(regionMetrics([http], 1000, true)[0]!), 500);
+    assert.equal(timeoutOf(regionMetrics([http], 1000)[0]!), 2000, "a move's analysis waits the provider's own timeout");
+  });
   it("a stack without an applicable metric gets a plain probe", () => {
     assert.deepEqual(regionMetrics([haproxy], 1000).map((m) => m.name), [DEFAULT_REGION_METRIC.name]);
     assert.deepEqual(regionMetrics(undefined, 1000).map((m) => m.name), [DEFAULT_REGION_METRIC.name]);
