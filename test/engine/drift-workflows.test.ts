@@ -12,7 +12,7 @@ import { setWeight } from "../../components/local/runtime-api";
 import { PROJECT_ROOT } from "../../model/toolchain";
 import { createTestProject, NODE, type TestProject } from "../support/project";
 
-const WORKFLOWS = [".github/workflows/drift.yml", ".github/workflows/pull-request.yml"];
+const WORKFLOWS = [".github/workflows/drift.yml", ".github/workflows/pull-request.yml", ".github/workflows/drill.yml"];
 const SCRIPTS = path.join(PROJECT_ROOT, ".github", "workflows", "scripts");
 const ACTIONLINT_MODULE = "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12";
 const TOOLS = path.join(PROJECT_ROOT, ".switchyard", "tools", "bin");
@@ -69,6 +69,9 @@ describe("CI workflows", function () {
     assert.equal(none.stdout.trim(), "stacks=[]", "no change since HEAD affects no stack");
     const only = run(NODE, [path.join(SCRIPTS, "list-stacks.mjs")], { ...process.env, ONLY: "gcp" });
     assert.equal(only.stdout.trim(), 'stacks=["gcp"]');
+    // The drill workflow's list: stacks with a standby region only (kubernetes has none).
+    const standby = JSON.parse(run(NODE, [path.join(SCRIPTS, "list-stacks.mjs")], { ...process.env, SKIP: "local local-dr", WITH_STANDBY: "true" }).stdout.replace(/^stacks=/, ""));
+    assert.ok(standby.includes("aws") && !standby.includes("kubernetes") && !standby.includes("local-dr"), JSON.stringify(standby));
   });
 
   it("upsert-comment.sh updates the stack's own comment, or creates one", () => {
