@@ -119,7 +119,6 @@ describe("e2e: disaster recovery across two local regions", function () {
     assert.match(deploy.stdout, new RegExp(`failover ${halfway.id} .* is in progress, and its driver is gone`));
     const resumed = await stack.project.cli("failover", "--json", "--yes");
     assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
-    assert.match(resumed.stderr, new RegExp(`recovery: failover ${halfway.id} lost its driver`));
     const doc = json<MoveDocument & { id: string }>(resumed.stdout);
     assert.equal(doc.id, halfway.id, "the same move, finished");
     assert.equal(doc.status, "succeeded");
