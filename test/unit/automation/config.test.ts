@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { loadStackConfig, parseStackConfig } from "../../../stacks/load-config";
 import { ConfigError } from "../../../model/errors";
+import { configProblems } from "../../support/config-problems";
 
 const valid = {
   "switchyard:target": "local",
@@ -13,15 +14,7 @@ const valid = {
   "switchyard:local": { ports: { listen: 18080, blue: 18081, green: 18082 } },
 };
 
-function problems(entries: Record<string, unknown>) {
-  try {
-    parseStackConfig(entries, "test");
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${error}`);
-    return error.problems;
-  }
-  assert.fail("config was accepted");
-}
+const problems = configProblems;
 
 describe("stack config validation", () => {
   it("accepts the example local stack and fills defaults", () => {

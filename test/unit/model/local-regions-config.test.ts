@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { parseStackConfig } from "../../../stacks/load-config";
-import { ConfigError } from "../../../model/errors";
+import { configProblems } from "../../support/config-problems";
 import { clashProblems, formProblems, localRegionPair, localSchema } from "../../../model/config/local";
 
 const east = { address: "127.0.1.1", ports: { listen: 18181, blue: 18182, green: 18183 } };
@@ -19,15 +19,7 @@ const base = {
   "switchyard:local": regional,
 };
 
-function problems(entries: Record<string, unknown>) {
-  try {
-    parseStackConfig(entries, "test");
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${error}`);
-    return error.problems;
-  }
-  assert.fail("config was accepted");
-}
+const problems = configProblems;
 
 describe("switchyard:local with two regions", () => {
   it("accepts the example's front and regions, with the front's address defaulted", () => {
