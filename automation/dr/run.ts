@@ -20,27 +20,46 @@ export interface RegionMoveDeps {
   readonly now?: () => number;
 }
 
+/** How often the driver renews its heartbeat on the record while an engine update runs. */
+export const MOVE_HEARTBEAT_MS = 10_000;
+
 export async function driveRegionMove(initial: StoredDocument<RegionMoveRecord>, deps: RegionMoveDeps, first: RegionMoveEvent = { type: "started" }): Promise<RegionMoveRecord> {
   const now = deps.now ?? Date.now;
   let doc = initial;
-  let event: RegionMoveEvent = first;
-  for (;;) {
-    const { record, effects } = next(doc.value, event, now());
-    let following: RegionMoveEvent | undefined;
-    let current = record;
-    for (const effect of effects) {
-      if (effect.type === "save") {
-        doc = await deps.store.put(REGION_MOVE_KEY, current, doc.revision);
-        deps.onRecord?.(current);
-        continue;
+  // Writes one at a time: the heartbeat and the loop compare-and-swap on the same revision.
+  let writes: Promise<unknown> = Promise.resolve();
+  const write = (value: RegionMoveRecord) => {
+    const done = writes.then(async () => {
+      doc = await deps.store.put(REGION_MOVE_KEY, value, doc.revision);
+    });
+    writes = done.catch(() => undefined);
+    return done;
+  };
+  // A driver on another machine is taken for dead after HEARTBEAT_STALE_MS of silence; a cloud's engine update can take longer than that.
+  const beat = setInterval(() => {
+    if (doc.value.status === "running" && doc.value.owner) void write({ ...doc.value, owner: { ...doc.value.owner, heartbeatAt: new Date(now()).toISOString() } }).catch(() => undefined);
+  }, MOVE_HEARTBEAT_MS);
+  beat.unref();
+  try {
+    let event: RegionMoveEvent = first;
+    for (;;) {
+      const { record, effects } = next(doc.value, event, now());
+      let following: RegionMoveEvent | undefined;
+      for (const effect of effects) {
+        if (effect.type === "save") {
+          await write(record);
+          deps.onRecord?.(record);
+          continue;
+        }
+        if (effect.type === "finish") return record;
+        if (effect.type === "fail") throw effect.error;
+        following = await perform(effect, deps);
       }
-      if (effect.type === "finish") return current;
-      if (effect.type === "fail") throw effect.error;
-      following = await perform(effect, deps);
+      if (!following) return record;
+      event = following;
     }
-    if (!following) return current;
-    event = following;
-    current = doc.value;
+  } finally {
+    clearInterval(beat);
   }
 }
 
