@@ -50,9 +50,8 @@ function withFindings(health: HealthAssessment, findings: readonly Finding[]): H
 }
 
 /** The regions as the data plane serves them, and the move that shaped them, in words. */
-async function regionalHealth(session: RolloutSession, regions: RegionsOutputs): Promise<{ findings: Finding[]; notes: string[] }> {
+async function regionalHealth(session: RolloutSession, regions: RegionsOutputs, move: RegionMoveRecord | undefined): Promise<{ findings: Finding[]; notes: string[] }> {
   const stack = session.ctx.stack;
-  const move = (await session.store.get<RegionMoveRecord>(REGION_MOVE_KEY))?.value;
   const inFlight = move && isMoving(move) ? [move.weights, ...move.plan.map((share) => weightsAt(move, share))] : [];
   const observed = await observeRegions(regions, inFlight, { get: (url) => getAnswer(url), live: () => readLiveRegionWeights({ regions }) });
   const notes: string[] = [];
@@ -69,11 +68,13 @@ async function regionalHealth(session: RolloutSession, regions: RegionsOutputs):
 export async function status(ctx: CommandContext): Promise<CommandResult> {
   const started = Date.now();
   const session = await openRolloutSession(ctx, { mustExist: true });
-  const [outputs, history, stored, state] = await Promise.all([
+  // Every record the driver's status comes from is read, regional stack or not: one that cannot be read stops deploy too.
+  const [outputs, history, stored, state, storedMove] = await Promise.all([
     session.outputs(),
     session.opened.run("status", (stack) => stack.history(1)),
     session.store.get<RolloutRecord>(ROLLOUT_KEY),
     session.opened.run("exporting state", (stack) => stack.exportStack()) as Promise<ExportedState>,
+    session.store.get<RegionMoveRecord>(REGION_MOVE_KEY),
   ]);
   const record = stored?.value;
   const active = record && isActive(record) ? record : undefined;
@@ -87,7 +88,7 @@ export async function status(ctx: CommandContext): Promise<CommandResult> {
     },
     ctx.stack,
   );
-  const regional = outputs.regions ? await regionalHealth(session, outputs.regions) : undefined;
+  const regional = outputs.regions ? await regionalHealth(session, outputs.regions, storedMove?.value) : undefined;
   const last = history[0];
   const notes: string[] = [];
   if (last) notes.push(`last update ${last.result} at ${new Date(last.endTime ?? last.startTime).toISOString()}`);

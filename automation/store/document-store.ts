@@ -40,7 +40,7 @@ export class CorruptDocumentError extends SwitchyardError {
   constructor(location: string, key: string, reason: string) {
     super(
       `Switchyard's record "${key}" at ${location} is not a JSON document (${reason})`,
-      `restore it from a backup of the backend, or delete it: a rollout or ledger record is then lost, the inventory is written again by the next deploy`,
+      `restore it from a backup of the backend, or delete it: a rollout, regional move or ledger record is then lost, the inventory is written again by the next deploy`,
     );
   }
 }

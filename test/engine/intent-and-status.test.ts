@@ -142,4 +142,20 @@ describe("engine: intent in the stack file, the driver's status in the backend",
     assert.deepEqual(outputsOf(await opened.run("export", (s) => s.exportStack())), outputsOf(stateBefore));
     assert.equal(dirty(), "");
   });
+
+  it("a regional-move record that cannot be read stops status, drift and deploy alike, naming it, on a one-region stack too; nothing changes", async () => {
+    const file = path.join(new URL(project.env.PULUMI_BACKEND_URL!).pathname, ".switchyard", PROJECT_NAME, project.stackName, "region-move.json");
+    writeFileSync(file, '{"value": {"id": "fo-1", "kind": "failover", "stat');
+    try {
+      for (const command of ["status", "drift", "deploy"]) {
+        const result = await project.cli(command);
+        assert.equal(result.code, 1, `${command}: ${result.stdout}`);
+        assert.match(result.stderr, /record "region-move" at .* is not a JSON document/, command);
+      }
+      assert.deepEqual(await project.liveWeights(), { blue: 100, green: 0 });
+    } finally {
+      rmSync(file, { force: true });
+    }
+    assert.equal((await project.cli("status")).code, 0);
+  });
 });
