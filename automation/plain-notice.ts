@@ -5,6 +5,7 @@
  * runs what the plan will differ in. Pure.
  */
 import type { DriverStatus } from "../model/driver-status";
+import { describeRegionWeights } from "../model/regions";
 
 /** Commands that run the program (and so apply the file's intent without the status). */
 const PROGRAM_COMMANDS = new Set(["up", "preview", "refresh", "destroy", "update", "pre"]);
@@ -27,7 +28,7 @@ export function plainRunNotice(stackName: string, status: DriverStatus | undefin
   if (status.weights) held.push(`traffic in flight: blue ${status.weights.blue}% / green ${status.weights.green}%${status.rollout ? ` (rollout ${status.rollout})` : ""}`);
   if (status.scaledDown) held.push(`slot ${status.scaledDown} scaled down after a blue-green switch`);
   if (status.release) held.push("a prior release re-applied by a rollback, in place of the file's");
-  if (status.regions) held.push(`regional traffic: ${Object.entries(status.regions).map(([region, share]) => `${region} ${share}%`).join(" / ")} (a failover, failback or drill), not the file's primary`);
+  if (status.regions) held.push(`regional traffic: ${describeRegionWeights(status.regions)} (a failover, failback or drill), not the file's primary`);
   if (status.dataPrimary) held.push(`data replicas promoted in ${status.dataPrimary}`);
   if (held.length === 0) return undefined;
   return [

@@ -48,3 +48,9 @@ export function effectiveRegionWeights(dr: { readonly primary?: string } | undef
 
 /** The region taking all traffic under these weights, if one does. */
 export const servingRegion = (weights: RegionWeights): string | undefined => Object.entries(weights).find(([, w]) => w === 100)?.[0];
+
+/** "east 70% / west 30%", as every message and report shows regional weights. */
+export const describeRegionWeights = (weights: RegionWeights): string =>
+  Object.entries(weights)
+    .map(([region, share]) => `${region} ${share}%`)
+    .join(" / ");

@@ -14,12 +14,11 @@ import { decideMove, parseStepsFlag, RegionMoveRefusedError } from "../dr/decide
 import { driveRegionMove } from "../dr/run";
 import { isMoving, newRegionMove, REGION_MOVE_KEY, rtoSeconds, type RegionMoveKind, type RegionMoveRecord } from "../dr/record";
 import { frontFailures, readLiveRegionWeights } from "../dr/read-back";
-import { NoRegionsError, RegionalRouter, show } from "../dr/regional-router";
-import { filePrimaryOf } from "../dr/status";
+import { NoRegionsError, RegionalRouter } from "../dr/regional-router";
+import { describeRegionWeights } from "../../model/regions";
 import { recordRestoration } from "../dr/restorations";
 import { isActive, ownerAlive, ownerHere, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
 import { openRolloutSession, type RolloutSession } from "../rollout/session";
-import { readStackConfigValues } from "../stack-file";
 import type { StoredDocument } from "../store/document-store";
 import type { CommandContext } from "./context";
 import type { ListingResult } from "./releases";
@@ -51,7 +50,7 @@ function regionalDeps(session: RolloutSession, outputs: StackOutputs) {
   return {
     store: session.store,
     applyRegionWeights: async (weights: Record<string, number>) => {
-      session.ctx.progress(`regions: applying ${show(weights)}\n`);
+      session.ctx.progress(`regions: applying ${describeRegionWeights(weights)}\n`);
       return router.apply(weights);
     },
     analyseRegion: async (region: string, ms: number, purpose: "precheck" | "step") => {
@@ -94,7 +93,6 @@ export async function regionMove(ctx: CommandContext, kind: RegionMoveKind, flag
     const decided = decideMove({ stack: ctx.stack, kind, names: regions.names, live, filePrimary, dr, steps, shift });
     // Only data the engine can promote is promoted by the move; other steps are reported to run by hand.
     const move = { ...decided, promoteData: decided.promoteData && Boolean(regions.dataUrns?.length) };
-    const values = readStackConfigValues(ctx.workDir, ctx.stack);
     const dataPrimary = regions.dataPrimary;
     const record = newRegionMove({
       kind,
@@ -105,7 +103,7 @@ export async function regionMove(ctx: CommandContext, kind: RegionMoveKind, flag
       trigger: flags.trigger ?? "command",
       faultAt: flags.faultAt,
       owner: ownerHere(),
-      baseDataPrimary: dataPrimary !== undefined && dataPrimary !== filePrimaryOf(values, { home: regions.names[0] }) ? dataPrimary : undefined,
+      baseDataPrimary: dataPrimary !== undefined && dataPrimary !== filePrimary ? dataPrimary : undefined,
     });
     ctx.progress(`${kind} ${record.id}: ${record.from} -> ${record.to}, steps ${record.plan.join(", ")}\n`);
     doc = await session.store.put(REGION_MOVE_KEY, record, existing?.revision ?? 0);
@@ -168,7 +166,7 @@ function regionMoveResult(record: RegionMoveRecord, dr: Pick<DrConfig, "objectiv
   const document = { ...regionMoveDocument(record, dr, requestsFailed), next_steps: manual.map((step) => `promote the data by hand (the platform has no Pulumi property for it): ${step}`) };
   const lines = [
     `${record.kind} ${record.id} of ${record.stack}: ${record.status}${record.statusReason ? ` (${record.statusReason})` : ""}`,
-    `  ${record.from} -> ${record.to}; serving now: ${show(record.weights)}`,
+    `  ${record.from} -> ${record.to}; serving now: ${describeRegionWeights(record.weights)}`,
     ...record.steps.map((step) => `  step ${step.share}%: applied ${step.appliedAt ?? "-"}${step.verified === true ? ", read back" : step.verified === undefined ? ", not readable here" : ""}${step.analysis ? `, analysis ${step.analysis.phase}` : ""}`),
     document.dr.rto_seconds !== null ? `  RTO ${document.dr.rto_seconds} s${document.dr.rto_objective_seconds !== null ? ` (objective ${document.dr.rto_objective_seconds} s)` : ""}` : "",
     document.dr.requests_failed !== null ? `  requests failed at the front: ${document.dr.requests_failed}` : "",

@@ -14,7 +14,8 @@ import { readStackConfigValues } from "../stack-file";
 import { openRolloutSession } from "../rollout/session";
 import { engineBackendUrl, PROJECT_NAME } from "../workspace";
 import type { CommandContext } from "./context";
-import type { Finding, HealthAssessment } from "../health/model";
+import type { Finding } from "../health/model";
+import { assessmentOf } from "../health/assess";
 import { observeRegions, regionFindings } from "../health/regions";
 import { getAnswer } from "../health/probes";
 import { readLiveRegionWeights } from "../dr/read-back";
@@ -40,13 +41,6 @@ function describeRollout(record: RolloutRecord, stack: string): { note: string; 
     return { note: `rollout ${record.id} ${record.status} at ${at}, no driver is running (deploy resumes it)${reason}`, nextSteps: commands(["deploy", "abort"]) };
   }
   return { note: `rollout ${record.id} ${record.status} at ${at}, driven by ${record.owner!.host} pid ${record.owner!.pid}${reason}`, nextSteps: commands(["pause", "promote", "abort"]) };
-}
-
-/** Adds findings to an assessment: the worst finding decides, as in assess.ts. */
-function withFindings(health: HealthAssessment, findings: readonly Finding[]): HealthAssessment {
-  const problems = [...health.problems, ...findings.filter((f) => f.level !== "note")];
-  const verdict = problems.some((f) => f.level === "down") ? "down" : problems.length > 0 ? "degraded" : "healthy";
-  return { verdict, problems, notes: [...health.notes, ...findings.filter((f) => f.level === "note")] };
 }
 
 /** The regions as the data plane serves them, and the move that shaped them, in words. */
@@ -109,7 +103,7 @@ export async function status(ctx: CommandContext): Promise<CommandResult> {
     nextSteps.push(`change switchyard:slots or switchyard:active in stacks/Pulumi.${ctx.stack}.yaml, then switchyard deploy --stack ${ctx.stack}`, `switchyard deploy --stack ${ctx.stack} --retry (roll the same release out again)`);
   }
   if (regional) notes.push(...regional.notes);
-  const healthWithRegions = regional ? withFindings(health, regional.findings) : health;
+  const healthWithRegions = regional ? assessmentOf([...health.problems, ...health.notes, ...regional.findings]) : health;
   if (healthWithRegions.verdict !== "healthy" && !active) {
     nextSteps.push(`switchyard drift --stack ${ctx.stack}`, `switchyard deploy --stack ${ctx.stack} (repairs what the engine can see)`);
   }

@@ -7,7 +7,7 @@ import type { DrConfig, RegionPair, RegionWeights } from "../../model/config/dr"
 import { servingRegion } from "../../model/config/dr";
 import { SwitchyardError } from "../../model/errors";
 import type { RegionMoveKind } from "./record";
-import { show } from "./regional-router";
+import { describeRegionWeights } from "../../model/regions";
 
 export class RegionMoveRefusedError extends SwitchyardError {}
 
@@ -39,7 +39,7 @@ export function decideMove(facts: MoveFacts): DecidedMove {
   const { stack, kind, names, filePrimary, dr } = facts;
   const serving = servingRegion(facts.live);
   if (!serving) {
-    throw new RegionMoveRefusedError(`stack "${stack}": traffic is split between regions (${show(facts.live)}), so no region serves alone`, `finish the move in progress (switchyard status --stack ${stack} shows it), or fail over or back once it ended`);
+    throw new RegionMoveRefusedError(`stack "${stack}": traffic is split between regions (${describeRegionWeights(facts.live)}), so no region serves alone`, `finish the move in progress (switchyard status --stack ${stack} shows it), or fail over or back once it ended`);
   }
   if (kind === "failover" && serving !== filePrimary) {
     throw new RegionMoveRefusedError(`stack "${stack}" already serves from ${serving}, its standby (the stack file names ${filePrimary} as primary)`, `run switchyard failback --stack ${stack} to return to ${filePrimary}, or set switchyard:dr.primary: ${serving} to make ${serving} the primary`);

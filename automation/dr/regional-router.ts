@@ -5,6 +5,7 @@
  * back after every move.
  */
 import { allOnRegion, type RegionWeights } from "../../model/config/dr";
+import { describeRegionWeights } from "../../model/regions";
 import type { DriverStatus } from "../../model/driver-status";
 import { SwitchyardError } from "../../model/errors";
 import type { StackOutputs } from "../../model/outputs";
@@ -17,7 +18,7 @@ import { filePrimaryOf } from "./status";
 
 export class RegionWeightVerificationError extends SwitchyardError {
   constructor(stack: string, wanted: RegionWeights, found: RegionWeights) {
-    super(`stack "${stack}": the regional split serves ${show(found)} after the engine set ${show(wanted)}`, "something changes the regional split outside Pulumi; run `switchyard drift` to see what");
+    super(`stack "${stack}": the regional split serves ${describeRegionWeights(found)} after the engine set ${describeRegionWeights(wanted)}`, "something changes the regional split outside Pulumi; run `switchyard drift` to see what");
   }
 }
 
@@ -26,11 +27,6 @@ export class NoRegionsError extends SwitchyardError {
     super(`stack "${stack}" exports no standby region, so there is nothing to fail over to`, "declare a standby region (a dr block in the target's config, or switchyard:local.regions) and deploy once");
   }
 }
-
-export const show = (weights: RegionWeights) =>
-  Object.entries(weights)
-    .map(([region, share]) => `${region} ${share}%`)
-    .join(" / ");
 
 const regionalUrns = (outputs: Record<string, unknown> | undefined) => (outputs?.regions as { trafficUrns?: unknown } | undefined)?.trafficUrns;
 const dataUrnsOf = (outputs: Record<string, unknown> | undefined) => (outputs?.regions as { dataUrns?: unknown } | undefined)?.dataUrns;

@@ -155,7 +155,11 @@ function dedupe(findings: Finding[]): Finding[] {
 const RANK: Record<Finding["level"], number> = { down: 2, degraded: 1, note: 0 };
 
 export function assessHealth(obs: Observations, stack = "<stack>"): HealthAssessment {
-  const findings = [...endpointFindings(obs), ...proxyFindings(obs), ...workloadFindings(obs), ...weightFindings(obs), ...engineFindings(obs, stack)];
+  return assessmentOf([...endpointFindings(obs), ...proxyFindings(obs), ...workloadFindings(obs), ...weightFindings(obs), ...engineFindings(obs, stack)]);
+}
+
+/** The verdict of findings, from whatever observed them: the worst decides; problems worst first. */
+export function assessmentOf(findings: readonly Finding[]): HealthAssessment {
   const problems = findings.filter((f) => f.level !== "note").sort((a, b) => RANK[b.level] - RANK[a.level]);
   const verdict: Verdict = problems[0]?.level === "down" ? "down" : problems.length ? "degraded" : "healthy";
   return { verdict, problems, notes: findings.filter((f) => f.level === "note") };

@@ -5,6 +5,7 @@
  * readiness is lost. Findings are a pure function of the observations.
  */
 import type { RegionWeights } from "../../model/config/dr";
+import { describeRegionWeights } from "../../model/regions";
 import type { RegionsOutputs } from "../../model/outputs";
 import type { Answer, Finding } from "./model";
 
@@ -22,10 +23,6 @@ export interface RegionObservations {
 
 const ok = (a: Answer) => a.status !== undefined && a.status >= 200 && a.status < 300;
 const same = (a: RegionWeights, b: RegionWeights, names: readonly string[]) => names.every((n) => (a[n] ?? 0) === (b[n] ?? 0));
-const show = (w: RegionWeights) =>
-  Object.entries(w)
-    .map(([r, s]) => `${r} ${s}%`)
-    .join(" / ");
 const why = (answers: readonly Answer[]) => answers.filter((a) => !ok(a)).map((a) => (a.status === undefined ? `no answer (${a.error ?? "?"})` : `HTTP ${a.status}`))[0] ?? "not probed";
 
 export function regionFindings(obs: RegionObservations, stack: string): Finding[] {
@@ -34,7 +31,7 @@ export function regionFindings(obs: RegionObservations, stack: string): Finding[
   if (obs.live && "error" in obs.live) {
     findings.push({ level: "degraded", subject: "regions", message: `the regional split cannot be read: ${obs.live.error}`, fix: `switchyard deploy --stack ${stack} recreates what is gone` });
   } else if (live && !same(live, obs.declared, obs.names) && !obs.inFlight.some((w) => same(live, w, obs.names))) {
-    findings.push({ level: "degraded", subject: "regions", message: `the regional split serves ${show(live)}, state records ${show(obs.declared)}`, fix: `run switchyard drift --stack ${stack} to see what changed` });
+    findings.push({ level: "degraded", subject: "regions", message: `the regional split serves ${describeRegionWeights(live)}, state records ${describeRegionWeights(obs.declared)}`, fix: `run switchyard drift --stack ${stack} to see what changed` });
   }
   const split = live ?? obs.declared;
   for (const region of obs.names) {
