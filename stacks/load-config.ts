@@ -18,6 +18,8 @@ import { plaintextWarnings } from "../model/secrets/warnings";
 
 export { stackFilePath } from "../model/config-keys";
 import { stackFilePath } from "../model/config-keys";
+import { localRegionPair } from "../model/config/local";
+import type { RegionPair } from "../model/regions";
 
 function fixFor(dotted: string, issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") {
@@ -63,14 +65,24 @@ export function parseStackConfig(entries: Readonly<Record<string, unknown>>, sou
   const config = result.data;
   if (config.target !== "local") {
     const cloud = config.target;
-    const block = loadCloudTarget(cloud).schema.safeParse((config as Record<string, unknown>)[cloud], { reportInput: true });
+    const target = loadCloudTarget(cloud);
+    const block = target.schema.safeParse((config as Record<string, unknown>)[cloud], { reportInput: true });
     if (!block.success) {
       for (const issue of block.error.issues) issue.path.unshift(cloud);
       throw new ConfigError(problemsOf(block.error), source);
     }
+    refuseDrWithoutStandby(config, target.regions?.(block.data), source);
     return { ...config, [cloud]: block.data };
   }
+  refuseDrWithoutStandby(config, config.local ? localRegionPair(config.local) : undefined, source);
   return config;
+}
+
+/** `switchyard:dr` on a stack with one region would be accepted and do nothing: refused, with the way to a standby. */
+function refuseDrWithoutStandby(config: StackConfig, regions: RegionPair | undefined, source: string): void {
+  if (!config.dr || regions) return;
+  const where = config.target === "local" ? "switchyard:local.front and switchyard:local.regions (see stacks/Pulumi.local-dr.yaml)" : `a dr block in switchyard:${config.target} with the standby region`;
+  throw new ConfigError([{ path: `${NAMESPACE}:dr`, message: "declares disaster recovery, but this stack has no standby region", value: JSON.stringify(config.dr.primary ?? null), fix: `declare ${where}, or remove switchyard:dr` }], source);
 }
 
 export interface LoadedStackConfig {

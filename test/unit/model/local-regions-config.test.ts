@@ -114,4 +114,13 @@ describe("the local block's rules", () => {
     assert.equal(two.ports, undefined);
     assert.deepEqual(Object.keys(two.regions ?? {}), ["east", "west"]);
   });
+
+  it("refuses switchyard:dr on a one-region stack, which would be accepted and do nothing", () => {
+    const found = problems({ ...base, "switchyard:local": { ports: { listen: 18080, blue: 18081, green: 18082 } }, "switchyard:dr": { primary: "north" } });
+    assert.deepEqual(
+      found.map((p) => [p.path, p.message]),
+      [["switchyard:dr", "declares disaster recovery, but this stack has no standby region"]],
+    );
+    assert.match(found[0]!.fix!, /switchyard:local.regions .*or remove switchyard:dr/);
+  });
 });
