@@ -272,7 +272,28 @@ export function buildCli(onExit: (code: number) => void): Command {
       .exitOverride()
       .action(async (flags) => onExit(await runCommand(spec, flags)));
   }
+  cli
+    .command("dashboard")
+    .description("a local web page of the stacks: what serves, rollouts live, drift, releases, DORA; pause/resume/promote/abort buttons behind this run's token")
+    .option("-s, --stack <name>", "a stack to show; repeat for several (default: every stack of the project)", (value: string, all: string[]) => [...all, value], [] as string[])
+    .option("--port <n>", "port to listen on (0: any free one)", String(7450))
+    .option("--host <address>", "address to listen on (default loopback: 127.0.0.1)", "127.0.0.1")
+    .option("--read-only", "no buttons: the page only shows")
+    .option("--status-every <seconds>", "how often status reads the data plane of each stack", "5")
+    .option("--json", "print the address as one JSON document")
+    .option("-C, --cwd <dir>", "folder with Pulumi.yaml and stacks/ (default: this project)")
+    .exitOverride()
+    .action(async (flags) => onExit(await runDashboard(flags)));
   return cli;
+}
+
+async function runDashboard(flags: Record<string, unknown>): Promise<number> {
+  try {
+    const { dashboardCommand } = require("./commands/dashboard") as typeof import("./commands/dashboard");
+    return await dashboardCommand({ ...flags, cwd: (flags.cwd as string | undefined) ?? PROJECT_ROOT } as import("./commands/dashboard").DashboardFlags);
+  } catch (error) {
+    return reportError(error, Boolean(flags.json));
+  }
 }
 
 async function main(argv: readonly string[]): Promise<void> {

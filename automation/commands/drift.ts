@@ -26,6 +26,7 @@ import { readStackOutputs } from "../report/outputs";
 import { isActive, ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
 import { UnsupportedBackendError } from "../store/document-store";
 import { openDocumentStore } from "../store/open-store";
+import { saveLastDriftReport } from "../drift/last-report";
 import { engineBackendUrl, openStack, PROJECT_NAME } from "../workspace";
 import type { CommandContext } from "./context";
 
@@ -74,6 +75,15 @@ async function readRecords(stack: string): Promise<{ record?: RolloutRecord; inv
   } catch (error) {
     if (error instanceof UnsupportedBackendError) return {};
     throw error;
+  }
+}
+
+/** Keeps the report as the stack's last (the dashboard shows it); a backend that cannot hold records is skipped, a failure said. */
+async function keepReport(ctx: CommandContext, report: DriftReport): Promise<void> {
+  try {
+    await saveLastDriftReport(openDocumentStore(engineBackendUrl(), PROJECT_NAME, ctx.stack), report);
+  } catch (error) {
+    if (!(error instanceof UnsupportedBackendError)) ctx.progress(`warning: the report could not be kept in the backend for the dashboard: ${(error as Error).message}\n`);
   }
 }
 
@@ -133,6 +143,7 @@ export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promis
   }
   const report = buildDriftReport({ stack: ctx.stack, startedAt: started, items, resources, questions, rollout, fix: outcome?.view, status });
   writeReportFiles(report, { markdown: flags.markdown, junit: flags.junit });
+  await keepReport(ctx, report);
   return { report, exitCode: report.summary.exit_code as ExitCode };
 }
 

@@ -103,7 +103,7 @@ export async function status(ctx: CommandContext): Promise<CommandResult> {
     nextSteps.push(`change switchyard:slots or switchyard:active in stacks/Pulumi.${ctx.stack}.yaml, then switchyard deploy --stack ${ctx.stack}`, `switchyard deploy --stack ${ctx.stack} --retry (roll the same release out again)`);
   }
   if (regional) notes.push(...regional.notes);
-  const healthWithRegions = regional ? assessmentOf([...health.problems, ...health.notes, ...regional.findings]) : health;
+  const healthWithRegions = regional ? { ...assessmentOf([...health.problems, ...health.notes, ...regional.findings]), live_weights: health.live_weights } : health;
   if (healthWithRegions.verdict !== "healthy" && !active) {
     nextSteps.push(`switchyard drift --stack ${ctx.stack}`, `switchyard deploy --stack ${ctx.stack} (repairs what the engine can see)`);
   }

@@ -4,7 +4,7 @@
  * accept drops a resource that is gone from the cloud, and the next preview then calls it a
  * pending creation. Against this list it is what it is: drift.
  */
-import { RevisionConflictError, type DocumentStore } from "../store/document-store";
+import { overwriteDocument, type DocumentStore } from "../store/document-store";
 import { isBookkeeping } from "./collect";
 
 export const INVENTORY_KEY = "inventory";
@@ -40,16 +40,7 @@ export function inventoryOf(state: { deployment?: { resources?: readonly StateRe
 
 /** Overwrites the inventory; last writer wins, as only successful full updates write it. */
 export async function saveInventory(store: DocumentStore, inventory: Inventory): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const current = await store.get<Inventory>(INVENTORY_KEY);
-    try {
-      await store.put(INVENTORY_KEY, inventory, current?.revision ?? 0);
-      return;
-    } catch (error) {
-      // Only a concurrent writer is worth another try; any other store error is the caller's.
-      if (!(error instanceof RevisionConflictError) || attempt >= 3) throw error;
-    }
-  }
+  await overwriteDocument(store, INVENTORY_KEY, inventory);
 }
 
 export async function readInventory(store: DocumentStore): Promise<Inventory | undefined> {

@@ -10,8 +10,11 @@ import { assessHealth } from "./assess";
 import { collectObservations, realProbes, type CollectInput, type Probes } from "./collect";
 import type { HealthAssessment } from "./model";
 
+/** The verdict, with the weights the data plane serves when this target can be read (shown, never judged from). */
 export async function checkHealth(input: CollectInput, stack: string, probes: Probes = realProbes): Promise<HealthAssessment> {
-  return assessHealth(await collectObservations(input, probes), stack);
+  const observations = await collectObservations(input, probes);
+  const assessment = assessHealth(observations, stack);
+  return observations.liveWeights ? { ...assessment, live_weights: observations.liveWeights } : assessment;
 }
 
 export interface SettleOptions {

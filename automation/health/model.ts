@@ -82,4 +82,6 @@ export interface HealthAssessment {
   readonly problems: readonly Finding[];
   /** Worth knowing, verdict unchanged (a lock, an interrupted update, what could not be read). */
   readonly notes: readonly Finding[];
+  /** The weights the data plane serves, read back (HAProxy's runtime API on the local target); absent when not readable. */
+  readonly live_weights?: Weights;
 }

@@ -53,3 +53,19 @@ export function parseDocument<T>(location: string, key: string, text: string): S
     throw new CorruptDocumentError(location, key, (error as Error).message);
   }
 }
+
+/**
+ * Writes a document that is a complete answer of its time (an inventory, a report): last writer
+ * wins. Only a concurrent writer is worth another try; any other store error is the caller's.
+ */
+export async function overwriteDocument<T>(store: DocumentStore, key: string, value: T, attempts = 4): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await store.get<T>(key);
+    try {
+      await store.put(key, value, current?.revision ?? 0);
+      return;
+    } catch (error) {
+      if (!(error instanceof RevisionConflictError) || attempt >= attempts) throw error;
+    }
+  }
+}

@@ -17,7 +17,7 @@ import { createTestProject, type CliResult, type TestProject } from "../support/
 
 interface StatusJson {
   summary: { status: string; message?: string };
-  health: { verdict: string; problems: { level: string; subject: string; message: string }[]; notes: { subject: string; message: string }[] };
+  health: { verdict: string; problems: { level: string; subject: string; message: string }[]; notes: { subject: string; message: string }[]; live_weights?: { blue: number; green: number } };
   next_steps: string[];
 }
 
@@ -99,7 +99,8 @@ describe("e2e: status checks what serves; deploy never says success over a broke
     assert.deepEqual(report.health.problems, []);
     const text = await project.cli("status");
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, /^ {2}health: healthy$/m);
+    assert.match(text.stdout, /^ {2}health: healthy \(serving blue 100% \/ green 0%, read from the data plane\)$/m);
+    assert.deepEqual(report.health.live_weights, { blue: 100, green: 0 }, "status --json carries the weights HAProxy serves");
   });
 
   it("the idle slot's workload killed: degraded (users are served, a rollback to it would fail), exit 5; deploy restarts it", async () => {
