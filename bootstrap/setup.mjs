@@ -12,6 +12,7 @@ import { ensureLanguageHost } from "./ensure-language-host.mjs";
 import { checkDirectEngine } from "./check-direct-engine.mjs";
 import { ensureMoto, ensurePostgres } from "./ensure-postgres.mjs";
 import { ensurePrometheus } from "./ensure-prometheus.mjs";
+import { ensureChromium } from "./ensure-chromium.mjs";
 import { step } from "./log.mjs";
 
 export const projectRoot = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -21,7 +22,7 @@ export const toolchainFile = join(projectRoot, ".switchyard", "toolchain.json");
 /**
  * `forTests` adds what only the test suites need: PostgreSQL and moto's S3 server, which the
  * shared-backend tests start on loopback, and Prometheus, which the prometheus provider's tests
- * start there.
+ * start there, and Chromium, in which the browser tests load the dashboard and the reports.
  */
 export async function setup({ forTests = false } = {}) {
   const started = Date.now();
@@ -32,7 +33,7 @@ export async function setup({ forTests = false } = {}) {
   const directEngine = checkDirectEngine({ root: projectRoot, pulumiBinary: pulumi.pulumi, cliVersion: pulumi.version, previous: previousToolchain().directEngine });
   if (!directEngine.usable) step(`traffic steps will run through the Automation API (slower): ${directEngine.reasons.join("; ")} (@pulumi/pulumi ${directEngine.sdkVersion})`);
   const haproxy = await ensureHaproxy();
-  const testServers = forTests ? { postgres: await ensurePostgres(), moto: await ensureMoto(), prometheus: await ensurePrometheus() } : {};
+  const testServers = forTests ? { postgres: await ensurePostgres(), moto: await ensureMoto(), prometheus: await ensurePrometheus(), chromium: await ensureChromium() } : {};
   const toolchain = {
     pulumiRoot: pulumi.root,
     pulumiVersion: pulumi.version,

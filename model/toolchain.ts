@@ -18,6 +18,8 @@ export interface Toolchain {
   readonly languageHost: LanguageHost;
   /** Set-up's check of what the driver's fast engine path uses (bootstrap/check-direct-engine.mjs). */
   readonly directEngine?: DirectEngineCheck;
+  /** Tests only (set-up --for-tests): the browser the browser tests drive. */
+  readonly chromium?: { readonly path: string; readonly version: string };
 }
 
 export interface DirectEngineCheck {

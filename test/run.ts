@@ -36,6 +36,7 @@ const SUITES: readonly Suite[] = [
   { name: "policy", patterns: ["test/policy/*.test.ts"], stage: 0 },
   { name: "engine (real Pulumi CLI)", patterns: ["test/engine/**/*.test.ts", "test/policy/engine/**/*.test.ts"], workers: 2, stage: 0 },
   { name: "end-to-end (local target, real traffic)", patterns: ["test/e2e/**/*.test.ts"], workers: 2, stage: 1 },
+  { name: "browser (headless Chromium)", patterns: ["test/browser/**/*.test.ts"], stage: 0 },
 ];
 
 interface Tally {

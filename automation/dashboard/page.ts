@@ -186,6 +186,7 @@ export function dashboardPage(snapshots: readonly StackSnapshot[], options: Page
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Switchyard dashboard</title>
 ${options.token && !options.readOnly ? `<meta name="switchyard-token" content="${esc(options.token)}">` : ""}
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/dashboard.css">
 <script src="/assets/chart.umd.js" defer></script>
 <script src="/assets/timeline-charts.js" defer></script>
