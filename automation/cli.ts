@@ -38,6 +38,7 @@ const commands = {
   destroy: () => require("./commands/destroy") as typeof import("./commands/destroy"),
   dr: () => require("./commands/dr") as typeof import("./commands/dr"),
   watch: () => require("./commands/watch") as typeof import("./commands/watch"),
+  pipeline: () => require("./commands/pipeline") as typeof import("./commands/pipeline"),
 };
 
 interface CommandSpec {
@@ -169,7 +170,7 @@ const COMMANDS: readonly CommandSpec[] = [
 ];
 
 /** Stacks whose changes need no confirmation: they only touch this machine. */
-const UNCONFIRMED_STACKS = new Set(["local", "local-dr"]);
+const UNCONFIRMED_STACKS = new Set(["local", "local-dr", "local-dev", "local-staging", "local-prod"]);
 
 /** Built on first use: zod's load is a tenth of a second that a prestart (drift) runs ahead of. */
 function flagsSchema() {
@@ -284,7 +285,36 @@ export function buildCli(onExit: (code: number) => void): Command {
     .option("-C, --cwd <dir>", "folder with Pulumi.yaml and stacks/ (default: this project)")
     .exitOverride()
     .action(async (flags) => onExit(await runDashboard(flags)));
+  const pipeline = cli.command("pipeline").description("carry one release through a pipeline's stacks in order (pipelines/<name>.yaml)").exitOverride();
+  const pipelineCommands: readonly { name: string; summary: string; options?: readonly (readonly [string, string])[]; handler: (ctx: CommandContext, name: string, flags: Record<string, unknown>) => Promise<ListingResult> }[] = [
+    { name: "run", summary: "release --version through every stage: deploy, soak, verify; a failed stage rolls back and stops it; takes up an unfinished run", options: [["--version <version>", "the version to carry (it goes to each stage's idle slot)"]], handler: (ctx, name, flags) => commands.pipeline().pipelineRun(ctx, name, flags.version as string | undefined) },
+    { name: "status", summary: "the pipeline's last run, each stage's status, and recent promotions; changes nothing", handler: (ctx, name) => commands.pipeline().pipelineStatus(ctx, name) },
+    { name: "approve", summary: "approve a stage that needs a person's approval (ahead of time too)", options: [["--stage <stack>", "the stage's stack"]], handler: (ctx, name, flags) => commands.pipeline().pipelineApprove(ctx, name, flags.stage as string | undefined) },
+    { name: "abort", summary: "stop the run: the stage in progress rolls back, later stages are not touched", handler: (ctx, name) => commands.pipeline().pipelineAbort(ctx, name) },
+  ];
+  for (const spec of pipelineCommands) {
+    const sub = pipeline.command(`${spec.name} <name>`).description(spec.summary);
+    for (const [flags, description] of spec.options ?? []) sub.option(flags, description);
+    sub
+      .option("--json", "print one JSON document on stdout instead of text")
+      .option("-y, --yes", "no prompts (implied when stdin is not a terminal)")
+      .option("-C, --cwd <dir>", "folder with Pulumi.yaml, stacks/ and pipelines/ (default: this project)")
+      .exitOverride()
+      .action(async (name: string, flags: Record<string, unknown>) => onExit(await runPipelineCommand(spec.handler, name, flags)));
+  }
   return cli;
+}
+
+async function runPipelineCommand(handler: (ctx: CommandContext, name: string, flags: Record<string, unknown>) => Promise<ListingResult>, name: string, flags: Record<string, unknown>): Promise<number> {
+  const json = Boolean(flags.json);
+  try {
+    const ctx: CommandContext = { stack: "", json, yes: true, workDir: path.resolve((flags.cwd as string | undefined) ?? PROJECT_ROOT), progress: json ? () => {} : (line) => process.stderr.write(line) };
+    const result = await handler(ctx, name, flags);
+    process.stdout.write(`${json ? JSON.stringify(result.document, null, 2) : result.text}\n`);
+    return result.exitCode;
+  } catch (error) {
+    return reportError(error, json);
+  }
 }
 
 async function runDashboard(flags: Record<string, unknown>): Promise<number> {

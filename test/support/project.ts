@@ -102,17 +102,23 @@ export interface TestProjectOptions {
   readonly backendUrl?: string;
   /** Plain `pulumi` commands run the repository's program here (Pulumi.yaml `main`). */
   readonly plainPrograms?: boolean;
+  /**
+   * Another test project's work dir: this stack joins it (a pipeline's stacks share one project
+   * and, with `backendUrl`, one backend); its cleanup then removes only its own stack.
+   */
+  readonly workDir?: string;
 }
 
 export async function createTestProject(name: string, options: TestProjectOptions = {}): Promise<TestProject> {
   const scratch = path.join(PROJECT_ROOT, ".switchyard", "tmp");
   mkdirSync(scratch, { recursive: true });
-  const workDir = mkdtempSync(path.join(scratch, `${name}-`));
+  const ownWorkDir = options.workDir === undefined;
+  const workDir = options.workDir ?? mkdtempSync(path.join(scratch, `${name}-`));
   // Unix sockets allow ~107 bytes of path: keep the run dir short, outside the repository.
   const runDir = mkdtempSync(path.join(tmpdir(), "sy-"));
   const backendDir = path.join(workDir, "state");
   mkdirSync(path.join(workDir, "stacks"), { recursive: true });
-  mkdirSync(backendDir);
+  mkdirSync(backendDir, { recursive: true });
   // Inline programs ignore `main` (the CLI only checks the path exists). Plain `pulumi` commands run
   // it: then it names the repository's program. Without it the engine starts its plugins in the
   // test's folder, where tests look for them.
@@ -202,7 +208,8 @@ export async function createTestProject(name: string, options: TestProjectOption
         const opened = await project.open();
         await opened.run("destroy", (stack) => stack.destroy());
       }
-      rmSync(workDir, { recursive: true, force: true });
+      if (ownWorkDir) rmSync(workDir, { recursive: true, force: true });
+      else rmSync(path.join(workDir, "stacks", `Pulumi.${stackName}.yaml`), { force: true });
       rmSync(runDir, { recursive: true, force: true });
     },
   };
