@@ -31,7 +31,7 @@ export const PROJECT_NAME = "switchyard";
  * value (loopback ports, a sample service); every other stack needs a passphrase of its own.
  */
 export const LOCAL_DEV_PASSPHRASE = "switchyard-local-development";
-const DEV_PASSPHRASE_STACKS = new Set(["local", "local-dr"]);
+const DEV_PASSPHRASE_STACKS = new Set(["local", "local-dr", "local-dev", "local-staging", "local-prod"]);
 
 export interface EngineSettings {
   readonly stackName: string;
