@@ -10,6 +10,8 @@ import { z } from "zod";
 import { ConfigError } from "../../model/errors";
 import { cliActionStarter } from "../dashboard/actions";
 import { DashboardHub } from "../dashboard/hub";
+import { projectPipelines } from "../dashboard/pipelines";
+import { loadPipeline } from "../../model/config/pipeline";
 import { startDashboardServer, type RunningDashboard } from "../dashboard/server";
 import { STACK_NAME, STACK_NAME_RULE } from "../stack-name";
 
@@ -42,6 +44,15 @@ export function projectStacks(workDir: string): string[] {
     .sort();
 }
 
+/** A pipeline's stacks; none when its file does not load (the page then shows it with its error). */
+function pipelineStacks(workDir: string, name: string): string[] {
+  try {
+    return loadPipeline(workDir, name).stages.map((stage) => stage.stack);
+  } catch {
+    return [];
+  }
+}
+
 export interface DashboardSession {
   readonly server: RunningDashboard;
   readonly hub: DashboardHub;
@@ -71,7 +82,9 @@ export async function startDashboard(raw: DashboardFlags): Promise<DashboardSess
   const stacks = flags.stack.length ? [...new Set(flags.stack)] : known;
   if (!stacks.length) throw new ConfigError([{ path: "--stack", message: "the project has no stacks", value: JSON.stringify(workDir), fix: "add stacks/Pulumi.<name>.yaml, or pass --cwd" }], "command line");
   const token = randomBytes(32).toString("base64url");
-  const hub = new DashboardHub({ workDir, stacks, statusEveryMs: flags.statusEvery * 1000 });
+  // Named stacks show their pipelines only when every stage is among them; all stacks show all.
+  const pipelines = projectPipelines(workDir).filter((name) => !flags.stack.length || pipelineStacks(workDir, name).every((stack) => stacks.includes(stack)));
+  const hub = new DashboardHub({ workDir, stacks, pipelines, statusEveryMs: flags.statusEvery * 1000 });
   await hub.start();
   let server: RunningDashboard;
   try {

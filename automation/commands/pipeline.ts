@@ -73,7 +73,8 @@ async function readPromotions(store: DocumentStore, last = 30): Promise<Promotio
 
 /** Each effect of a stage is the command a person would run, in this process. */
 function stageDeps(workDir: string, config: PipelineConfig, store: DocumentStore, progress: (line: string) => void): PipelineDeps {
-  const ctxOf = (stack: string): CommandContext => ({ stack, json: false, yes: true, workDir, progress: (line) => progress(`[${stack}] ${line}`) });
+  // Every line of a stage's own output names the stage.
+  const ctxOf = (stack: string): CommandContext => ({ stack, json: false, yes: true, workDir, progress: (text) => progress(text.replace(/^(?=.)/gm, `[${stack}] `)) });
   return {
     workDir,
     store,

@@ -4,22 +4,27 @@
  * `statusEveryMs` (it reads the data plane and the engine's state, which takes longer). One
  * reading of each kind runs at a time per stack.
  */
+import { readPipelineSnapshot, type PipelineSnapshot } from "./pipelines";
 import { readStatus, StackRecords } from "./snapshot";
 import type { StackSnapshot } from "./view";
 
 export interface HubOptions {
   readonly workDir: string;
   readonly stacks: readonly string[];
+  /** Pipelines shown beside the stacks (pipelines/<name>.yaml). */
+  readonly pipelines?: readonly string[];
   readonly recordsEveryMs?: number;
   readonly statusEveryMs?: number;
   /** Seams for tests. */
   readonly records?: (stack: string) => Pick<StackRecords, "read">;
   readonly status?: typeof readStatus;
+  readonly pipeline?: typeof readPipelineSnapshot;
 }
 
 const STATUS_RETRY_MS = 30_000;
 
-type Listener = (snapshot: StackSnapshot) => void;
+export type DashboardUpdate = { readonly kind: "stack"; readonly snapshot: StackSnapshot } | { readonly kind: "pipeline"; readonly snapshot: PipelineSnapshot };
+type Listener = (update: DashboardUpdate) => void;
 
 interface StackState {
   readonly records: Pick<StackRecords, "read">;
@@ -42,6 +47,7 @@ function unreadable(stack: string, error: string): Omit<StackSnapshot, "status">
 
 export class DashboardHub {
   private readonly stacks = new Map<string, StackState>();
+  private readonly pipelines = new Map<string, { snapshot?: PipelineSnapshot; fingerprint?: string }>();
   private readonly listeners = new Set<Listener>();
   private readonly timers: NodeJS.Timeout[] = [];
   private stopped = false;
@@ -50,6 +56,7 @@ export class DashboardHub {
     for (const stack of options.stacks) {
       this.stacks.set(stack, { records: options.records?.(stack) ?? openedOnFirstRead(stack, options.workDir), activeRollout: false });
     }
+    for (const name of options.pipelines ?? []) this.pipelines.set(name, {});
   }
 
   get stackNames(): string[] {
@@ -58,7 +65,8 @@ export class DashboardHub {
 
   /** Reads everything once (so the first page is complete), then keeps reading. */
   async start(): Promise<void> {
-    await Promise.all(this.stackNames.map((stack) => Promise.all([this.refreshStatus(stack), this.refreshRecords(stack, true)])));
+    await Promise.all([...this.stackNames.map((stack) => Promise.all([this.refreshStatus(stack), this.refreshRecords(stack, true)])), ...[...this.pipelines.keys()].map((name) => this.refreshPipeline(name))]);
+    for (const name of this.pipelines.keys()) this.loop(() => this.refreshPipeline(name), () => this.options.recordsEveryMs ?? 500);
     for (const stack of this.stackNames) {
       const recordsEvery = this.options.recordsEveryMs ?? 500;
       const statusEvery = this.options.statusEveryMs ?? 5000;
@@ -75,6 +83,10 @@ export class DashboardHub {
 
   snapshots(): StackSnapshot[] {
     return this.stackNames.map((stack) => this.stacks.get(stack)!.snapshot).filter((s): s is StackSnapshot => s !== undefined);
+  }
+
+  pipelineSnapshots(): PipelineSnapshot[] {
+    return [...this.pipelines.values()].map((p) => p.snapshot).filter((s): s is PipelineSnapshot => s !== undefined);
   }
 
   snapshot(stack: string): StackSnapshot | undefined {
@@ -122,9 +134,24 @@ export class DashboardHub {
     if (state.snapshot) this.publish(state, { ...state.snapshot, status: state.status });
   }
 
+  private async refreshPipeline(name: string): Promise<void> {
+    const state = this.pipelines.get(name)!;
+    const snapshot = await (this.options.pipeline ?? readPipelineSnapshot)(name);
+    const { readAt: _, ...content } = snapshot;
+    const fingerprint = JSON.stringify(content);
+    if (fingerprint === state.fingerprint && state.snapshot) return;
+    state.fingerprint = fingerprint;
+    state.snapshot = snapshot;
+    this.emit({ kind: "pipeline", snapshot });
+  }
+
   private publish(state: StackState, snapshot: StackSnapshot): void {
     state.snapshot = snapshot;
+    this.emit({ kind: "stack", snapshot });
+  }
+
+  private emit(update: DashboardUpdate): void {
     if (this.stopped) return;
-    for (const listener of this.listeners) listener(snapshot);
+    for (const listener of this.listeners) listener(update);
   }
 }

@@ -7,6 +7,7 @@
 import type { Finding } from "../health/model";
 import type { Report } from "../report/model";
 import type { Timeline } from "../report/timeline";
+import type { PipelineSnapshot } from "./pipelines";
 import { type DashboardAction, type RolloutView, type StackSnapshot, verdictOf } from "./view";
 
 /** Escapes text for HTML content and attribute values. */
@@ -160,6 +161,30 @@ export function stackSummary(snapshot: StackSnapshot, options: { readonly readOn
     ${metricsSection(snapshot)}`;
 }
 
+/** One pipeline's last run: its stages in order and the latest promotions. */
+export function pipelineSummary(snapshot: PipelineSnapshot): string {
+  const head = (badge: string) => `<h2>pipeline ${esc(snapshot.name)} ${badge}</h2>`;
+  if (snapshot.error !== undefined) return `${head('<span class="verdict error">error</span>')}<p class="error">its records cannot be read: ${esc(snapshot.error)}</p>`;
+  const run = snapshot.run;
+  if (!run) return `${head('<span class="verdict unknown">never run</span>')}<p class="empty">run it: <code>switchyard pipeline run ${esc(snapshot.name)} --version V</code></p>`;
+  const stages = run.stages.map((s, i) => [
+    String(i + 1),
+    `<a href="#stack-${esc(s.stack)}">${esc(s.stack)}</a>`,
+    `<span class="stage-status ${esc(s.status)}">${esc(s.status)}</span>`,
+    s.deployment_id ? `<code>${esc(s.deployment_id)}</code>` : "",
+    esc(s.verification ?? ""),
+    esc(s.approved_by ? `${s.approved_by} at ${s.approved_at}` : ""),
+    esc(s.reason ?? ""),
+  ]);
+  const promotions = [...run.promotions].reverse().map((p) => [esc(p.at), esc(p.stack), esc(p.version), `<span class="stage-status ${esc(p.outcome)}">${esc(p.outcome)}</span>`, esc(p.by), esc(p.approvedBy ?? ""), `<code>${esc(p.run)}</code>`]);
+  const driver = run.driver ? (run.driverAlive ? `driven by ${esc(run.driver)}` : "no driver running") : "";
+  return `${head(`<span class="run-status ${esc(run.status)}">${esc(run.status)}</span>`)}
+    <p class="rollout-facts">run <code>${esc(run.run)}</code> · version ${esc(run.version)} · started by ${esc(run.started_by)} at ${esc(run.started_at)}${driver ? ` · ${driver}` : ""}</p>
+    ${run.reason ? `<p class="message">${esc(run.reason)}</p>` : ""}
+    ${table(["stage", "stack", "status", "rollout", "verification", "approved", "note"], stages, "no stages")}
+    <h4>Promotions (latest first)</h4>${table(["at", "stack", "version", "outcome", "by", "approved by", "run"], promotions, "none yet")}`;
+}
+
 /** What the script needs besides the fragment: the chart data. */
 export function chartData(snapshot: StackSnapshot) {
   return { stack: snapshot.stack, timeline: snapshot.rollout?.timeline ?? null, weekly: snapshot.metrics.value?.weekly ?? null };
@@ -171,7 +196,8 @@ export interface PageOptions {
   readonly token?: string;
 }
 
-export function dashboardPage(snapshots: readonly StackSnapshot[], options: PageOptions): string {
+export function dashboardPage(snapshots: readonly StackSnapshot[], options: PageOptions, pipelines: readonly PipelineSnapshot[] = []): string {
+  const pipelineSections = pipelines.map((p) => `<section class="pipeline" id="pipeline-${esc(p.name)}" data-pipeline="${esc(p.name)}"><div class="summary">${pipelineSummary(p)}</div></section>`);
   const sections = snapshots.map(
     (s) => `<section class="stack" id="stack-${esc(s.stack)}" data-stack="${esc(s.stack)}">
       <div class="summary">${stackSummary(s, options)}</div>
@@ -193,9 +219,9 @@ ${options.token && !options.readOnly ? `<meta name="switchyard-token" content="$
 <script src="/assets/dashboard.js" defer></script>
 </head>
 <body${options.readOnly ? ' class="read-only"' : ""}>
-<header><h1>Switchyard</h1><nav>${snapshots.map((s) => `<a href="#stack-${esc(s.stack)}">${esc(s.stack)}</a>`).join(" ")}</nav><span id="live" class="live">static page (JavaScript off: reload for fresh figures)</span></header>
+<header><h1>Switchyard</h1><nav>${[...pipelines.map((p) => `<a href="#pipeline-${esc(p.name)}">pipeline ${esc(p.name)}</a>`), ...snapshots.map((s) => `<a href="#stack-${esc(s.stack)}">${esc(s.stack)}</a>`)].join(" ")}</nav><span id="live" class="live">static page (JavaScript off: reload for fresh figures)</span></header>
 <main>
-${sections.join("\n")}
+${[...pipelineSections, ...sections].join("\n")}
 </main>
 <script type="application/json" id="chart-data">${jsonForScript(snapshots.map(chartData))}</script>
 </body>

@@ -12,10 +12,10 @@ import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { PROJECT_ROOT } from "../../model/toolchain";
 import type { ActionRun, ActionStarter } from "./actions";
-import type { DashboardHub } from "./hub";
-import { chartData, dashboardPage, refusalPage, stackSummary } from "./page";
+import type { DashboardHub, DashboardUpdate } from "./hub";
+import { chartData, dashboardPage, pipelineSummary, refusalPage, stackSummary } from "./page";
 import { cookieName, hostsFor, judgeAction, judgeRead, TOKEN_HEADER, type Guard, type RequestFacts } from "./security";
-import { isDashboardAction, type StackSnapshot } from "./view";
+import { isDashboardAction } from "./view";
 
 /** Files the page loads, by the name it asks for: our own, and Chart.js from the npm package. */
 const ASSETS: Readonly<Record<string, { readonly file: string; readonly type: string }>> = {
@@ -69,8 +69,16 @@ function factsOf(c: Context, port: number): RequestFacts {
   };
 }
 
-/** What the event stream sends of a stack: the summary fragment and the chart data. */
-const updateOf = (snapshot: StackSnapshot, readOnly: boolean) => JSON.stringify({ ...chartData(snapshot), html: stackSummary(snapshot, { readOnly }) });
+interface StreamEvent {
+  readonly event: "stack" | "pipeline";
+  readonly data: string;
+}
+
+/** What the event stream sends: a stack's summary fragment and chart data, or a pipeline's fragment. */
+function eventOf(update: DashboardUpdate, readOnly: boolean): StreamEvent {
+  if (update.kind === "pipeline") return { event: "pipeline", data: JSON.stringify({ name: update.snapshot.name, html: pipelineSummary(update.snapshot) }) };
+  return { event: "stack", data: JSON.stringify({ ...chartData(update.snapshot), html: stackSummary(update.snapshot, { readOnly }) }) };
+}
 
 export function buildApp(options: DashboardServerOptions & { readonly guard: Guard; readonly runs: ActionRun[]; readonly boundPort: () => number }): Hono {
   const { hub, guard, readOnly, runs } = options;
@@ -94,7 +102,7 @@ export function buildApp(options: DashboardServerOptions & { readonly guard: Gua
     return next();
   });
 
-  app.get("/", (c) => c.html(dashboardPage(hub.snapshots(), { readOnly, token: readOnly ? undefined : guard.token })));
+  app.get("/", (c) => c.html(dashboardPage(hub.snapshots(), { readOnly, token: readOnly ? undefined : guard.token }, hub.pipelineSnapshots())));
 
   app.get("/assets/:name", (c) => {
     const asset = ASSETS[c.req.param("name")];
@@ -102,18 +110,21 @@ export function buildApp(options: DashboardServerOptions & { readonly guard: Gua
     return c.body(readFileSync(asset.file), 200, { "Content-Type": asset.type });
   });
 
-  app.get("/api/snapshot", (c) => c.json({ read_only: readOnly, stacks: hub.snapshots() }));
+  app.get("/api/snapshot", (c) => c.json({ read_only: readOnly, stacks: hub.snapshots(), pipelines: hub.pipelineSnapshots() }));
 
   app.get("/api/events", (c) =>
     streamSSE(c, async (stream) => {
-      const queue: string[] = hub.snapshots().map((s) => updateOf(s, readOnly));
+      const queue: (StreamEvent | "keep-alive")[] = [
+        ...hub.pipelineSnapshots().map((snapshot) => eventOf({ kind: "pipeline", snapshot }, readOnly)),
+        ...hub.snapshots().map((snapshot) => eventOf({ kind: "stack", snapshot }, readOnly)),
+      ];
       let wake: (() => void) | undefined;
-      const unsubscribe = hub.subscribe((snapshot) => {
-        queue.push(updateOf(snapshot, readOnly));
+      const unsubscribe = hub.subscribe((update) => {
+        queue.push(eventOf(update, readOnly));
         wake?.();
       });
       const keepAlive = setInterval(() => {
-        queue.push("");
+        queue.push("keep-alive");
         wake?.();
       }, options.keepAliveMs ?? 15_000);
       stream.onAbort(() => {
@@ -129,8 +140,8 @@ export function buildApp(options: DashboardServerOptions & { readonly guard: Gua
             wake = undefined;
             continue;
           }
-          if (next === "") await stream.write(": keep-alive\n\n");
-          else await stream.writeSSE({ event: "stack", data: next });
+          if (next === "keep-alive") await stream.write(": keep-alive\n\n");
+          else await stream.writeSSE(next);
         }
       } finally {
         unsubscribe();

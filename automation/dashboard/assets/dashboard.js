@@ -116,6 +116,11 @@
   live.textContent = "connecting…";
   const events = new EventSource("/api/events");
   events.addEventListener("stack", (event) => apply(JSON.parse(event.data)));
+  events.addEventListener("pipeline", (event) => {
+    const data = JSON.parse(event.data);
+    const section = document.querySelector(`section.pipeline[data-pipeline="${CSS.escape(data.name)}"]`);
+    if (section) section.querySelector(".summary").innerHTML = data.html;
+  });
   events.addEventListener("open", () => {
     live.textContent = "live";
     live.className = "live connected";

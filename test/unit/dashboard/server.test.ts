@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { ActionRun } from "../../../automation/dashboard/actions";
-import type { DashboardHub } from "../../../automation/dashboard/hub";
+import type { DashboardHub, DashboardUpdate } from "../../../automation/dashboard/hub";
+import type { PipelineSnapshot } from "../../../automation/dashboard/pipelines";
 import { buildApp } from "../../../automation/dashboard/server";
 import { hostsFor } from "../../../automation/dashboard/security";
 import { rolloutView, type DashboardAction, type StackSnapshot } from "../../../automation/dashboard/view";
@@ -24,11 +25,13 @@ function snapshotOf(stack: string, rolloutId = "r-1"): StackSnapshot {
 
 function fixture(options: { readOnly?: boolean } = {}) {
   const snapshots = new Map([["local", snapshotOf("local")]]);
-  const listeners = new Set<(s: StackSnapshot) => void>();
+  const listeners = new Set<(u: DashboardUpdate) => void>();
+  const pipelines: PipelineSnapshot[] = [{ name: "local", readAt: "now" }];
   const hub = {
     snapshots: () => [...snapshots.values()],
+    pipelineSnapshots: () => pipelines,
     snapshot: (stack: string) => snapshots.get(stack),
-    subscribe: (l: (s: StackSnapshot) => void) => (listeners.add(l), () => listeners.delete(l)),
+    subscribe: (l: (u: DashboardUpdate) => void) => (listeners.add(l), () => listeners.delete(l)),
     poke: async () => {},
   } as unknown as DashboardHub;
   const started: { stack: string; action: DashboardAction }[] = [];
@@ -136,8 +139,9 @@ describe("dashboard server", () => {
       while (!pattern.test(text)) text += decoder.decode((await reader.read()).value);
     };
     await readUntil(/event: stack\ndata: .*"stack":"local"/);
+    assert.match(text, /event: pipeline\ndata: .*pipeline local .*never run/, "pipelines come with the stacks");
     assert.match(text, /"timeline":\{"id":"r-1"/);
-    for (const l of listeners) l(snapshotOf("local", "r-2"));
+    for (const l of listeners) l({ kind: "stack", snapshot: snapshotOf("local", "r-2") });
     await readUntil(/"id":"r-2"/);
     await reader.cancel();
   });

@@ -1,0 +1,41 @@
+/**
+ * The dashboard's view of the project's pipelines: each one's last run and recent promotions, read
+ * from the pipeline's records in the backend, as `pipeline status` reads them.
+ */
+import { readdirSync } from "node:fs";
+import * as path from "node:path";
+import { PIPELINE_NAME } from "../../model/config/pipeline";
+import { pipelineDocument } from "../commands/pipeline";
+import { openPipelineStore, PIPELINE_RUN_KEY, PROMOTIONS_KEY, type PipelineRun, type PromotionRecord } from "../pipeline/record";
+import { ownerAlive } from "../rollout/record";
+
+export interface PipelineSnapshot {
+  readonly name: string;
+  readonly readAt: string;
+  readonly run?: ReturnType<typeof pipelineDocument> & { readonly driverAlive: boolean };
+  readonly error?: string;
+}
+
+/** Every pipelines/<name>.yaml of the project. */
+export function projectPipelines(workDir: string): string[] {
+  try {
+    return readdirSync(path.join(workDir, "pipelines"))
+      .map((file) => /^(.+)\.yaml$/.exec(file)?.[1])
+      .filter((name): name is string => name !== undefined && PIPELINE_NAME.test(name))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+export async function readPipelineSnapshot(name: string, now = Date.now()): Promise<PipelineSnapshot> {
+  const readAt = new Date(now).toISOString();
+  try {
+    const store = openPipelineStore(name);
+    const [run, promotions] = await Promise.all([store.get<PipelineRun>(PIPELINE_RUN_KEY), store.get<{ entries: PromotionRecord[] }>(PROMOTIONS_KEY)]);
+    if (!run) return { name, readAt };
+    return { name, readAt, run: { ...pipelineDocument(name, run.value, (promotions?.value.entries ?? []).slice(-10)), driverAlive: ownerAlive(run.value.owner, now) } };
+  } catch (error) {
+    return { name, readAt, error: (error as Error).message };
+  }
+}
