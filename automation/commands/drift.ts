@@ -18,6 +18,7 @@ import { writeReportFiles } from "../drift/outputs";
 import { askYesNo } from "../drift/prompt";
 import { buildDriftReport } from "../drift/report";
 import { rolloutContext } from "../drift/rollout-context";
+import { buildTimeline, thresholdsOf } from "../report/timeline";
 import { ConfigError, RolloutInProgressError } from "../../model/errors";
 import type { ExitCode } from "../exit-codes";
 import { renderDriftText } from "../drift/render-text";
@@ -131,7 +132,8 @@ export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promis
   } else if (mode) {
     outcome = { view: { mode, applied: false, targets: [], follow_up: [`nothing drifted: nothing to ${mode}`] }, confirmed: true };
   }
-  const report = buildDriftReport({ stack: ctx.stack, startedAt: started, items, resources, questions, rollout, fix: outcome?.view, status });
+  const timeline = rollout && record ? buildTimeline(record, { thresholds: thresholdsOf(config.analysis?.metrics) }) : undefined;
+  const report = buildDriftReport({ stack: ctx.stack, startedAt: started, items, resources, questions, rollout, timeline, fix: outcome?.view, status });
   writeReportFiles(report, { markdown: flags.markdown, junit: flags.junit });
   return { report, exitCode: report.summary.exit_code as ExitCode };
 }
