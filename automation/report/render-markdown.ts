@@ -8,6 +8,7 @@ import type { Finding } from "../health/model";
 import { cell, code, markerLine } from "./markdown-text";
 import type { Report, ReportStatus } from "./model";
 import { formatChanges } from "./render";
+import { analysisWords, stepStatus } from "./step-words";
 import { timelineSection } from "./timeline-markdown";
 
 const OUTCOMES: Readonly<Record<ReportStatus, string>> = {
@@ -44,10 +45,8 @@ function stepRows(report: Report): string[] {
   const canary = report.timeline?.canary_slot;
   const rows = [`| step | kind | traffic${canary ? ` on ${canary}` : ""} | status | analysis |`, "|---|---|---|---|---|"];
   report.steps.forEach((step, i) => {
-    // The timeline names a failed step as such; the step view only knows the phase it stopped in.
-    const status = report.timeline?.steps[i]?.outcome ?? step.status;
-    const analysis = step.analysis ? `**${step.analysis.phase}**: ${cell(step.analysis.metrics.map((m) => `${m.name} ${m.message}`).join("; "))}` : "not analysed";
-    rows.push(`| ${step.index}/${report.steps.length} | ${cell(step.kind)} | ${step.weight}% | ${cell(status)} | ${analysis} |`);
+    const analysis = step.analysis ? `**${step.analysis.phase}**: ${cell(analysisWords(step) ?? "")}` : "not analysed";
+    rows.push(`| ${step.index}/${report.steps.length} | ${cell(step.kind)} | ${step.weight}% | ${cell(stepStatus(report, i))} | ${analysis} |`);
   });
   return rows;
 }
