@@ -120,9 +120,10 @@ export function ganttChart(t: Timeline): string {
     cursor = Math.max(cursor, end, step.start + MIN_BAR_SECONDS);
   }
   if (t.rollback) {
-    const { start, restored, reason } = t.rollback;
+    // The reason stays out of the bar (it would overrun it): the reports list it beside the chart.
+    const { start, restored } = t.rollback;
     lines.push("    section rollback");
-    lines.push(bar(`traffic back to ${t.stable_slot}${reason ? ` - ${reason}` : ""}`, restored === undefined ? "crit, active" : "crit, done", "rb1", start, restored ?? t.duration_seconds));
+    lines.push(bar(`traffic back to ${t.stable_slot}`, restored === undefined ? "crit, active" : "crit, done", "rb1", start, restored ?? t.duration_seconds));
     if (restored !== undefined && t.duration_seconds > restored) {
       lines.push(bar(`prior release applied again`, finished(t) ? "done" : "active", "rb2", restored, t.duration_seconds));
     }

@@ -107,6 +107,16 @@ describe("Mermaid's own parser and renderer accept every chart (headless Chromiu
     });
   }
 
+  it("the README's example charts parse and draw too", async () => {
+    const readme = readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+    const blocks = [...readme.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    assert.ok(blocks.length >= 2);
+    for (const [i, text] of blocks.entries()) {
+      const result = await render(page, text, `readme-${i}`);
+      assert.ok(result.ok, `README chart ${i + 1} rejected: ${result.error}\n${text}`);
+    }
+  });
+
   it("rejects a broken chart (so these tests can fail)", async () => {
     const broken = timelineCharts(cases.succeeded)[1]!.text.replace(/\]\n\s+y-axis/, "\n    y-axis");
     const result = await render(page, broken, "broken-1");

@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { readReportAssets } from "../../../automation/report/assets";
 import { buildReport } from "../../../automation/report/build";
+import { renderJson } from "../../../automation/report/render";
 import { escapeHtml, renderReportHtml, scriptJson, scriptSource } from "../../../automation/report/render-html";
+import { renderReportMarkdown } from "../../../automation/report/render-markdown";
 import type { StackOutputs } from "../../../model/outputs";
 import { hostile, hostileName, rolledBack, T0, THRESHOLDS } from "./fixtures";
 
@@ -54,6 +56,15 @@ describe("HTML report", () => {
     assert.equal(scriptJson({ a: "</script>\u2028<!--&" }), '{"a":"\\u003c/script\\u003e\\u2028\\u003c!--\\u0026"}');
     assert.deepEqual(JSON.parse(scriptJson({ a: "</script>\u2028<!--&" })), { a: "</script>\u2028<!--&" });
     assert.equal(scriptSource('var s = "</SCRIPT><!--";'), 'var s = "<\\/SCRIPT><\\!--";');
+  });
+
+  it("carries no config: the record's configs (which may hold secrets) stay out of every rendering", () => {
+    const secret = "s3cr3t-token-value";
+    const config = { slots: { green: { env: { TOKEN: secret } } }, analysis: { headers: { Authorization: secret } } };
+    const withConfig = { ...rolledBack, priorConfig: config, finalConfig: config, intent: config, release: config };
+    const built = report(withConfig);
+    for (const rendered of [renderJson(built), renderReportMarkdown(built), renderReportHtml(built, assets)]) assert.ok(!rendered.includes(secret));
+    assert.ok(built.timeline);
   });
 
   it("a report without a rollout has no charts and loads no script but its data", () => {
