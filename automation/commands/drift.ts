@@ -15,6 +15,7 @@ import { loadDriftStackConfig } from "../drift/config";
 import { accept, FIX_MODES, revert, type FixMode, type FixOutcome } from "../drift/fix";
 import type { DriftReport, DriftStatus, Observation, Question } from "../drift/model";
 import { writeReportFiles } from "../drift/outputs";
+import { prepareReportFile } from "../report/files";
 import { askYesNo } from "../drift/prompt";
 import { buildDriftReport } from "../drift/report";
 import { rolloutContext } from "../drift/rollout-context";
@@ -92,6 +93,9 @@ export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promis
   if (mode && !questions.includes("cloud")) {
     throw new ConfigError([{ path: "--only", message: "--fix needs the cloud question", value: JSON.stringify(flags.only), fix: "drop --only code when using --fix" }], "command line");
   }
+  // A report file that cannot be written is found out before the engine is asked anything.
+  if (flags.markdown) prepareReportFile("--markdown", flags.markdown);
+  if (flags.junit) prepareReportFile("--junit", flags.junit);
   const { config, drift: driftConfig } = loadDriftStackConfig(ctx.stack, ctx.workDir);
   // Every engine call of a check runs direct, so the stack is never selected unless a fix runs.
   const early = flags.early?.for(ctx.stack, ctx.workDir);
