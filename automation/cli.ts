@@ -39,7 +39,17 @@ const commands = {
   dr: () => require("./commands/dr") as typeof import("./commands/dr"),
   watch: () => require("./commands/watch") as typeof import("./commands/watch"),
   pipeline: () => require("./commands/pipeline") as typeof import("./commands/pipeline"),
+  reportFiles: () => require("./commands/report-files") as typeof import("./commands/report-files"),
 };
+
+/** Runs a command whose report can also go to files (`--markdown`, `--html`), written however it ends. */
+function withFiles(ctx: CommandContext, command: string, flags: Record<string, unknown>, run: () => Promise<CommandResult>): Promise<CommandResult> {
+  const files = commands.reportFiles();
+  return files.withReportFiles(ctx, command, files.reportFileFlags(flags), run);
+}
+
+const MARKDOWN_OPTION = ["--markdown <file>", "also write the report as Markdown with the rollout's timeline as Mermaid charts (PR comment, CI step summary), also when it fails"] as const;
+const HTML_OPTION = ["--html <file>", "also write the report as one self-contained HTML file with the timeline's charts, also when it fails"] as const;
 
 interface CommandSpec {
   readonly name: string;
@@ -59,7 +69,7 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: "deploy",
     summary: "deploy the stack config: one update, or a progressive rollout to switchyard:active",
-    handler: (ctx, flags) => commands.deploy().deploy(ctx, { retry: Boolean(flags.retry) }),
+    handler: (ctx, flags) => withFiles(ctx, "deploy", flags, () => commands.deploy().deploy(ctx, { retry: Boolean(flags.retry) })),
     confirm: true,
     options: [
       ["--retry", "roll out again the release the stack file asks for after it was rolled back"],
@@ -68,6 +78,8 @@ const COMMANDS: readonly CommandSpec[] = [
       ["--steps <weights>", "canary weights of the new slot, e.g. 5,25,50,100"],
       ["--step-weight <percent>", "increment per step (linear, or canary without steps)"],
       ["--bake <duration>", "how long each step holds, e.g. 30s, 2m"],
+      MARKDOWN_OPTION,
+      HTML_OPTION,
     ],
   },
   {
@@ -110,12 +122,15 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: "rollback",
     summary: "re-apply a prior release with the engine (default: the one before the current)",
-    handler: (ctx, flags) => commands.rollback().rollback(ctx, { to: flags.to as string | undefined, force: Boolean(flags.force), gradual: Boolean(flags.gradual) }),
+    handler: (ctx, flags) =>
+      withFiles(ctx, "rollback", flags, () => commands.rollback().rollback(ctx, { to: flags.to as string | undefined, force: Boolean(flags.force), gradual: Boolean(flags.gradual) })),
     confirm: true,
     options: [
       ["--to <release>", "the release to go back to, e.g. rel-3 (see releases)"],
       ["--force", "apply the release's config even though the program changed since it"],
       ["--gradual", "step traffic back through the rollout strategy, with analysis, instead of at once"],
+      MARKDOWN_OPTION,
+      HTML_OPTION,
     ],
   },
   {
@@ -132,7 +147,13 @@ const COMMANDS: readonly CommandSpec[] = [
     options: [["--checkpoint <id>", "restore the state kept before a deploy (an id from `checkpoints`, or latest); state only"]],
   },
   { name: "checkpoints", summary: "list the state checkpoints kept before deploys; changes nothing", handler: (ctx) => commands.recover().checkpoints(ctx) },
-  { name: "abort", summary: "roll back: all traffic to the stable slot, then the prior release again", handler: (ctx) => commands.control().control(ctx, "abort"), confirm: true },
+  {
+    name: "abort",
+    summary: "roll back: all traffic to the stable slot, then the prior release again",
+    handler: (ctx, flags) => withFiles(ctx, "abort", flags, () => commands.control().control(ctx, "abort")),
+    confirm: true,
+    options: [MARKDOWN_OPTION],
+  },
   {
     name: "failover",
     summary: "move traffic to the standby region, gated on its analysis, then promote its data replicas",

@@ -6,6 +6,7 @@
 import { NoRolloutError, SwitchyardError } from "../../model/errors";
 import { ExitCode } from "../exit-codes";
 import { buildReport } from "../report/build";
+import { thresholdsOf } from "../report/timeline";
 import { isActive, ownerAlive, ROLLOUT_KEY, type ControlAction, type RolloutRecord } from "../rollout/record";
 import { openRolloutSession, settleDeadDriver, type RolloutSession } from "../rollout/session";
 import type { StoredDocument } from "../store/document-store";
@@ -86,6 +87,7 @@ export async function control(ctx: CommandContext, action: ControlAction): Promi
       status: record.status === "succeeded" ? "success" : record.status === "paused" ? "paused" : record.status === "rolled-back" ? "rolled-back" : record.status === "failed" ? "failed" : "running",
       message,
       record,
+      thresholds: thresholdsOf(session.config.analysis?.metrics),
       nextSteps: [`switchyard status --stack ${ctx.stack}`],
     });
 

@@ -11,6 +11,7 @@ import type { HealthAssessment } from "../health/model";
 import { buildReport } from "../report/build";
 import type { Report } from "../report/model";
 import { progressView } from "../report/progress";
+import { thresholdsOf } from "../report/timeline";
 import { decide, type Running } from "../rollout/decide";
 import { withAnalysisPhases } from "../../model/config/analysis-phases";
 import { planOf, settingsOf } from "../../model/config/rollout";
@@ -127,6 +128,7 @@ export async function driveRollout(
     message: broken ? notServing(`rollout ${record.id} completed`, health!) : record.statusReason,
     outputs,
     record,
+    thresholds: thresholdsOf(session.config.analysis?.metrics),
     metrics,
     health,
     nextSteps,
@@ -185,6 +187,7 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags = {}): Prom
         message: `rollout ${record.id} is paused: ${record.statusReason ?? ""}`,
         outputs: await session.outputs(),
         record,
+        thresholds: thresholdsOf(session.config.analysis?.metrics),
         nextSteps: [`switchyard resume --stack ${ctx.stack}`, `switchyard promote --stack ${ctx.stack}`, `switchyard abort --stack ${ctx.stack}`],
       });
       return { report, exitCode: ExitCode.Paused };

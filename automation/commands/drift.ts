@@ -15,9 +15,11 @@ import { loadDriftStackConfig } from "../drift/config";
 import { accept, FIX_MODES, revert, type FixMode, type FixOutcome } from "../drift/fix";
 import type { DriftReport, DriftStatus, Observation, Question } from "../drift/model";
 import { writeReportFiles } from "../drift/outputs";
+import { prepareReportFile } from "../report/files";
 import { askYesNo } from "../drift/prompt";
 import { buildDriftReport } from "../drift/report";
 import { rolloutContext } from "../drift/rollout-context";
+import { buildTimeline, thresholdsOf } from "../report/timeline";
 import { ConfigError, RolloutInProgressError } from "../../model/errors";
 import type { ExitCode } from "../exit-codes";
 import { renderDriftText } from "../drift/render-text";
@@ -101,6 +103,9 @@ export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promis
   if (mode && !questions.includes("cloud")) {
     throw new ConfigError([{ path: "--only", message: "--fix needs the cloud question", value: JSON.stringify(flags.only), fix: "drop --only code when using --fix" }], "command line");
   }
+  // A report file that cannot be written is found out before the engine is asked anything.
+  if (flags.markdown) prepareReportFile("--markdown", flags.markdown);
+  if (flags.junit) prepareReportFile("--junit", flags.junit);
   const { config, drift: driftConfig } = loadDriftStackConfig(ctx.stack, ctx.workDir);
   // Every engine call of a check runs direct, so the stack is never selected unless a fix runs.
   const early = flags.early?.for(ctx.stack, ctx.workDir);
@@ -141,7 +146,8 @@ export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promis
   } else if (mode) {
     outcome = { view: { mode, applied: false, targets: [], follow_up: [`nothing drifted: nothing to ${mode}`] }, confirmed: true };
   }
-  const report = buildDriftReport({ stack: ctx.stack, startedAt: started, items, resources, questions, rollout, fix: outcome?.view, status });
+  const timeline = rollout && record ? buildTimeline(record, { thresholds: thresholdsOf(config.analysis?.metrics) }) : undefined;
+  const report = buildDriftReport({ stack: ctx.stack, startedAt: started, items, resources, questions, rollout, timeline, fix: outcome?.view, status });
   writeReportFiles(report, { markdown: flags.markdown, junit: flags.junit });
   await keepReport(ctx, report);
   return { report, exitCode: report.summary.exit_code as ExitCode };

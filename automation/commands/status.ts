@@ -8,6 +8,7 @@ import { ExitCode } from "../exit-codes";
 import { checkHealth, declaredHealthPath, rolloutInFlight } from "../health/check";
 import type { ExportedState } from "../health/collect";
 import { buildReport } from "../report/build";
+import { thresholdsOf } from "../report/timeline";
 import { heldBack, heldBackText, releaseIntentOf } from "../rollout/driver-status";
 import { isActive, ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
 import { readStackConfigValues } from "../stack-file";
@@ -116,6 +117,7 @@ export async function status(ctx: CommandContext): Promise<CommandResult> {
     message: notes.join("; ") || undefined,
     outputs,
     record: active,
+    thresholds: thresholdsOf(session.config.analysis?.metrics),
     health: healthWithRegions,
     nextSteps,
   });

@@ -2,6 +2,7 @@
  * The drift report: what the engine found, each change classified. The JSON keys are a public
  * contract (snake_case) read by CI and dashboards, like the rollout report's.
  */
+import type { Timeline } from "../report/timeline";
 
 /** Which question found a change: has the cloud moved from state, or have code/config? */
 export type Question = "cloud" | "code";
@@ -98,6 +99,8 @@ export interface DriftReport {
   readonly resources: readonly CheckedResource[];
   /** The rollout in progress whose weights are labelled `rollout`. */
   readonly rollout?: { readonly id: string; readonly status: string; readonly weights: { readonly blue: number; readonly green: number } };
+  /** That rollout's timeline so far (weights, measurements against thresholds, steps), for the charts. */
+  readonly timeline?: Timeline;
   readonly fix?: FixView;
   readonly next_steps: readonly string[];
 }

@@ -1,6 +1,5 @@
 /** Writes the Markdown and JUnit reports where the flags say; folders are created as needed. */
-import { mkdirSync, writeFileSync } from "node:fs";
-import * as path from "node:path";
+import { writeReportFile } from "../report/files";
 import type { DriftReport } from "./model";
 import { renderDriftJunit } from "./render-junit";
 import { renderDriftMarkdown } from "./render-markdown";
@@ -10,12 +9,7 @@ export interface ReportFiles {
   readonly junit?: string;
 }
 
-function write(file: string, text: string): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  writeFileSync(file, text);
-}
-
 export function writeReportFiles(report: DriftReport, files: ReportFiles): void {
-  if (files.markdown) write(files.markdown, renderDriftMarkdown(report));
-  if (files.junit) write(files.junit, renderDriftJunit(report));
+  if (files.markdown) writeReportFile("--markdown", files.markdown, renderDriftMarkdown(report));
+  if (files.junit) writeReportFile("--junit", files.junit, renderDriftJunit(report));
 }

@@ -1,25 +1,17 @@
 /**
  * Markdown for a pull-request comment or a CI step summary. The first line is a hidden marker
  * naming the stack, so that a workflow can find and update its own comment instead of adding one
- * per run.
+ * per run. A rollout in progress adds its timeline's charts.
  */
+import { cell, code, markerLine } from "../report/markdown-text";
+import { timelineSection } from "../report/timeline-markdown";
 import { countsLine, itemWords, scopeNote } from "./format";
 import { CHANGE_CLASSES, type ChangeClass, type DriftReport } from "./model";
 
-export const markdownMarker = (stack: string) => `<!-- switchyard-drift:${stack.replace(/[^A-Za-z0-9_.-]/g, "_")} -->`;
+/** Kept here too: drift's callers and tests import it from this module. */
+export { cell };
 
-/** Text safe inside a table cell: no pipe, newline or HTML breaks the table. */
-export function cell(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/\|/g, "\\|")
-    .replace(/`/g, "'")
-    .replace(/\r?\n/g, " ");
-}
-
-const code = (text: string) => (text ? `\`${cell(text)}\`` : "");
+export const markdownMarker = (stack: string) => markerLine("drift", stack);
 
 const TITLES: Readonly<Record<ChangeClass, string>> = {
   drift: "Drift: changed outside Pulumi",
@@ -35,6 +27,7 @@ export function renderDriftMarkdown(report: DriftReport): string {
   const scope = scopeNote(s.questions);
   if (scope) lines.push("", `_${cell(scope)}_`);
   if (report.rollout) lines.push("", `Rollout \`${cell(report.rollout.id)}\` is ${report.rollout.status} (blue ${report.rollout.weights.blue}% / green ${report.rollout.weights.green}%).`);
+  if (report.timeline) lines.push("", ...timelineSection(report.timeline));
   for (const cls of CHANGE_CLASSES) {
     const items = report.items.filter((item) => item.class === cls);
     if (!items.length) continue;

@@ -2,6 +2,7 @@
 import { ExitCode } from "../exit-codes";
 import { countByClass, type CheckedResource, type DriftItem, type DriftReport, type DriftStatus, type FixView, type Question } from "./model";
 import type { RolloutContext } from "./rollout-context";
+import type { Timeline } from "../report/timeline";
 
 export interface DriftReportInput {
   readonly stack: string;
@@ -11,6 +12,8 @@ export interface DriftReportInput {
   /** Both unless the check was limited (`--only`). */
   readonly questions?: readonly Question[];
   readonly rollout?: RolloutContext;
+  /** The timeline of the rollout in progress. */
+  readonly timeline?: Timeline;
   readonly fix?: FixView;
   /** Set when a fix ran or was declined; otherwise it follows from the items. */
   readonly status?: DriftStatus;
@@ -56,6 +59,7 @@ export function buildDriftReport(input: DriftReportInput): DriftReport {
     items: input.items,
     resources: input.resources,
     rollout: input.rollout ? { id: input.rollout.id, status: input.rollout.status, weights: input.rollout.weights } : undefined,
+    timeline: input.rollout ? input.timeline : undefined,
     fix: input.fix,
     next_steps: nextSteps(input, status),
   };

@@ -4,6 +4,7 @@ import type { StackOutputs } from "../../model/outputs";
 import type { RolloutRecord } from "../rollout/record";
 import { weightsFor } from "../rollout/runner";
 import type { EnvironmentView, Report, ReportStatus, StepView } from "./model";
+import { buildTimeline, type TimelineThreshold } from "./timeline";
 
 export interface ReportInput {
   readonly command: string;
@@ -20,6 +21,10 @@ export interface ReportInput {
   readonly metrics?: Report["metrics"];
   readonly health?: Report["health"];
   readonly nextSteps?: readonly string[];
+  /** Each metric's threshold by name (`thresholdsOf` the stack's analysis metrics), drawn in the timeline's charts. */
+  readonly thresholds?: Readonly<Record<string, TimelineThreshold>>;
+  /** The clock; the report's duration and an unfinished timeline end here. */
+  readonly now?: number;
 }
 
 function measurementsOf(record: RolloutRecord | undefined) {
@@ -52,6 +57,7 @@ function stepViews(record: RolloutRecord | undefined): StepView[] {
 
 export function buildReport(input: ReportInput): Report {
   const { outputs, record } = input;
+  const now = input.now ?? Date.now();
   const measurements = measurementsOf(record);
   const passed = measurements.filter((m) => m.phase === "Successful").length;
   const weights = outputs?.weights ?? record?.weights;
@@ -76,7 +82,7 @@ export function buildReport(input: ReportInput): Report {
       status: input.status,
       message: input.message,
       started_at: new Date(input.startedAt).toISOString(),
-      duration_seconds: Math.round((Date.now() - input.startedAt) / 100) / 10,
+      duration_seconds: Math.round((now - input.startedAt) / 100) / 10,
       health_score: measurements.length ? Math.round((1000 * passed) / measurements.length) / 10 : null,
     },
     environments,
@@ -87,6 +93,7 @@ export function buildReport(input: ReportInput): Report {
     metrics: input.metrics,
     health: input.health,
     policy: input.policy,
+    timeline: record ? buildTimeline(record, { thresholds: input.thresholds, now }) : undefined,
     next_steps: input.nextSteps ?? [],
   };
 }

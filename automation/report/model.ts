@@ -7,6 +7,7 @@ import type { Measurement, Phase } from "../analysis/types";
 import type { PolicyReport } from "../policy/run";
 import type { DeliveryMetrics } from "../releases/metrics";
 import type { HealthAssessment } from "../health/model";
+import type { Timeline } from "./timeline";
 
 export type ReportStatus = "success" | "failed" | "rolled-back" | "paused" | "no-change" | "running";
 
@@ -78,5 +79,7 @@ export interface Report {
   readonly health?: HealthAssessment;
   /** Policy findings, when the command ran the policy pack. */
   readonly policy?: PolicyReport;
+  /** The rollout's timeline (weights, measurements against thresholds, step spans), when the command had a rollout record. */
+  readonly timeline?: Timeline;
   readonly next_steps: readonly string[];
 }

@@ -6,7 +6,8 @@ export function renderJson(report: Report): string {
   return JSON.stringify(report, null, 2);
 }
 
-function formatChanges(changes: Readonly<Record<string, number>> | undefined): string | undefined {
+/** Resource operations in words: "2 update, 5 unchanged"; undefined when the command ran no update. */
+export function formatChanges(changes: Readonly<Record<string, number>> | undefined): string | undefined {
   if (!changes) return undefined;
   const parts = Object.entries(changes)
     .filter(([op, n]) => op !== "same" && n > 0)

@@ -159,3 +159,28 @@ export function thresholdsOf(metrics: readonly { readonly name: string; readonly
   for (const metric of metrics ?? []) if (metric.successCondition) out[metric.name] = metric.successCondition;
   return out;
 }
+
+/** The canary's share at `seconds`: the last weight change at or before it (a step function). */
+export function canaryShareAt(weights: readonly WeightPoint[], seconds: number): number {
+  let share = weights[0]?.canary ?? 0;
+  for (const point of weights) if (point.seconds <= seconds) share = point.canary;
+  return share;
+}
+
+/**
+ * Every moment something happened (a weight change, a step starting or ending, a measurement,
+ * the rollback) from 0 to the timeline's end, sorted, without repeats: where the traffic chart
+ * samples the canary's share. Past `max`, the weight changes and the ends are kept and the other
+ * moments thinned evenly, so that a chart stays readable while every change still shows.
+ */
+export function eventTimes(timeline: Timeline, max = Number.POSITIVE_INFINITY): number[] {
+  const keep = new Set<number>([0, timeline.duration_seconds, ...timeline.weights.map((w) => w.seconds)]);
+  const others = new Set<number>();
+  for (const step of timeline.steps) for (const at of [step.start, step.end]) if (at !== undefined) others.add(at);
+  for (const series of timeline.metrics) for (const point of series.points) others.add(point.seconds);
+  if (timeline.rollback) for (const at of [timeline.rollback.start, timeline.rollback.restored]) if (at !== undefined) others.add(at);
+  const rest = [...others].filter((at) => !keep.has(at)).sort((a, b) => a - b);
+  const room = Math.max(0, max - keep.size);
+  const picked = rest.length <= room ? rest : Array.from({ length: room }, (_, i) => rest[Math.floor((i * rest.length) / room)]!);
+  return [...new Set([...keep, ...picked])].filter((at) => at <= timeline.duration_seconds).sort((a, b) => a - b);
+}

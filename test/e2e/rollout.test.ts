@@ -3,6 +3,8 @@
  * a good release goes 0 → 100 with no failed request; a bad one is rolled back by analysis.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import type { StackConfigInput } from "../../model/config/stack";
 import { createTestProject, type TestProject } from "../support/project";
 import { startLoad } from "../support/load";
@@ -61,8 +63,10 @@ describe("e2e: progressive rollout on the local target under load", function () 
 
   it("rolls a bad release back to 100% stable, exits 3, and bounds failed requests by the canary's share", async () => {
     project.writeConfig(releaseConfig(project, { version: "1.1.0", failureRate: 0.5 }));
+    const markdownFile = path.join(project.workDir, "reports", "deploy.md");
+    const htmlFile = path.join(project.workDir, "reports", "deploy.html");
     const load = startLoad(`http://127.0.0.1:${project.ports.listen}/`);
-    const result = await project.cli("deploy", "--json");
+    const result = await project.cli("deploy", "--json", "--markdown", markdownFile, "--html", htmlFile);
     const traffic = await load.stop();
     assert.equal(result.code, 3, result.stderr);
     const report = JSON.parse(result.stdout);
@@ -77,5 +81,18 @@ describe("e2e: progressive rollout on the local target under load", function () 
     const failedShare = traffic.failed / traffic.total;
     assert.ok(traffic.failed > 0, "the bad release was really exposed");
     assert.ok(failedShare <= 0.2, `failed share ${failedShare.toFixed(3)} of ${traffic.total} must stay within the canary's 20%`);
+    // The reports of the rolled-back deploy carry its timeline: the failed step crit, the threshold drawn.
+    const markdown = readFileSync(markdownFile, "utf8");
+    assert.match(markdown, /^<!-- switchyard-deploy:[^>]+ -->\n### Switchyard deploy: .* rolled back\n/);
+    assert.match(markdown, /```mermaid\ngantt\n[^`]*step 1 - 20% on green - analysis Failed :crit, s1, /);
+    assert.match(markdown, /```mermaid\nxychart-beta\n\s+title "Traffic on green \(1\.1\.0\), percent"\n/);
+    // The probe can fail first and stop the run before error-share measured anything.
+    const errorShare = report.timeline.metrics.find((m: { name: string }) => m.name === "error-share");
+    if (errorShare?.points.some((p: { value?: number }) => p.value !== undefined)) {
+      assert.match(markdown, /```mermaid\nxychart-beta\n\s+title "error-share, threshold max 0\.01 as flat line"\n[^`]*\n\s+line \[0\.01(, 0\.01)*\]\n```/);
+    }
+    const html = readFileSync(htmlFile, "utf8");
+    assert.match(html, /<script type="application\/json" id="switchyard-report">.*"status":"rolled-back"/);
+    assert.doesNotMatch(html, /\s(src|href)\s*=\s*["']?(https?:)?\/\//i);
   });
 });

@@ -4,15 +4,17 @@
  * uncaught exceptions, so that a test can assert a page ran clean; screenshots go under
  * test/artifacts/ (git-ignored) for a person to look at.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
 import { PROJECT_ROOT, readToolchain } from "../../model/toolchain";
 
 export const ARTIFACTS = path.join(PROJECT_ROOT, "test", "artifacts");
 
+/** Set-up's Chromium (or SWITCHYARD_CHROMIUM); a missing browser fails the suite rather than skipping it. */
 export function launchBrowser(): Promise<Browser> {
-  const executablePath = readToolchain().chromium?.path ?? "/usr/bin/chromium";
+  const executablePath = process.env.SWITCHYARD_CHROMIUM ?? readToolchain().chromium?.path ?? "/usr/bin/chromium";
+  if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath}: run node bootstrap/setup.mjs --for-tests (it installs Debian's chromium), or set SWITCHYARD_CHROMIUM`);
   // --no-sandbox: the tests run as root, where Chromium's sandbox refuses to start.
   return chromium.launch({ executablePath, args: ["--no-sandbox"] });
 }
