@@ -1,0 +1,17 @@
+//go:build tools
+
+// Package tools pins the Kubernetes control plane that the Kubernetes test suite runs on loopback:
+// kube-apiserver and kube-controller-manager of k8s.io/kubernetes, built by
+// bootstrap/ensure-kubernetes.mjs. `go mod tidy` keeps their dependencies because of these imports.
+// The replace block of go.mod (k8s.io/kubernetes's staging modules at their published versions)
+// is written by ../gen-replaces.mjs.
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+
+	// kube-controller-manager's packages need it and `go mod tidy` does not record its go.sum lines
+	// otherwise ("missing go.sum entry" at build time).
+	_ "github.com/opencontainers/cgroups"
+)
