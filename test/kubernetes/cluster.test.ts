@@ -142,6 +142,30 @@ describe("Kubernetes test cluster (real API server, Gateway API CRDs, kwok)", fu
       assert.ok(cluster.nodes.includes(pod.spec.nodeName), `pod ${pod.metadata.name} is on a simulated node (${pod.spec.nodeName})`);
       assert.equal(pod.status.phase, "Running");
       assert.equal(condition(pod, "Ready"), "True");
+      assert.ok(pod.status.podIP, `pod ${pod.metadata.name} has an IP from kwok`);
     }
+  });
+
+  it("gives a Service selecting those pods ready endpoints (what the provider's Service await waits for)", async function () {
+    this.timeout(120_000);
+    const service = {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "hello", namespace: NAMESPACE },
+      spec: { selector: { app: "hello", slot: "blue" }, ports: [{ port: 80, targetPort: 8080 }] },
+    };
+    const created = await cluster.request("POST", `/api/v1/namespaces/${NAMESPACE}/services`, service);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.match(created.body.spec.clusterIP, /^10\.96\./);
+    const addresses = await cluster.waitFor(
+      "the Service's EndpointSlice to list 2 ready endpoints",
+      async () => {
+        const slices = await cluster.request("GET", `/apis/discovery.k8s.io/v1/namespaces/${NAMESPACE}/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dhello`);
+        const ready = (slices.body.items ?? []).flatMap((slice: any) => (slice.endpoints ?? []).filter((e: any) => e.conditions?.ready).flatMap((e: any) => e.addresses));
+        return ready.length === 2 ? ready : undefined;
+      },
+      90_000,
+    );
+    assert.equal(new Set(addresses).size, 2);
   });
 });

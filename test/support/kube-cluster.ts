@@ -170,7 +170,16 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
     return readFileSync(entry.log, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
   };
 
+  // A test process that ends without stop() (an uncaught error, process.exit) takes its cluster
+  // along: nothing may outlive it on the machine's ports.
+  const onExit = () => {
+    for (const component of components) if (!component.exited) component.child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.on("exit", onExit);
+
   const stop = async () => {
+    process.off("exit", onExit);
     // The reverse of the start order: the API server's clients first, etcd last.
     for (const component of [...components].reverse()) {
       if (component.exited) continue;
