@@ -7,8 +7,10 @@
  * without a kubelet.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import * as https from "node:https";
+import { tmpdir } from "node:os";
 import { startKubeCluster, type KubeCluster } from "../support/kube-cluster";
 
 const NAMESPACE = "cluster-test";
@@ -167,5 +169,21 @@ describe("Kubernetes test cluster (real API server, Gateway API CRDs, kwok)", fu
       90_000,
     );
     assert.equal(new Set(addresses).size, 2);
+  });
+});
+
+describe("Kubernetes test cluster: a start that fails", function () {
+  it("stops what it had started, removes its folder, and says which component failed with its log", async function () {
+    this.timeout(120_000);
+    const ours = () => execFileSync("ps", ["-eo", "args"], { encoding: "utf8" }).split("\n").filter((line) => line.includes("/sy-kube-"));
+    const before = new Set(ours());
+    const beforeDirs = new Set(readdirSync(tmpdir()).filter((name) => name.startsWith("sy-kube-")));
+    await assert.rejects(startKubeCluster({ extraArgs: { "kube-apiserver": ["--no-such-flag=1"] } }), (error: Error) => {
+      assert.match(error.message, /kube-apiserver stopped \(exit 1\)/);
+      assert.match(error.message, /unknown flag: --no-such-flag/);
+      return true;
+    });
+    assert.deepEqual(ours().filter((line) => !before.has(line)), [], "etcd (started before) is stopped");
+    assert.deepEqual(readdirSync(tmpdir()).filter((name) => name.startsWith("sy-kube-") && !beforeDirs.has(name)), [], "its folder is removed");
   });
 });

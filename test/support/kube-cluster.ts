@@ -39,6 +39,8 @@ export interface KubeClusterOptions {
   readonly kwok?: boolean;
   /** Simulated nodes (with kwok). @default 1 */
   readonly nodes?: number;
+  /** More flags for a component, by binary name (e.g. feature gates for kube-apiserver). */
+  readonly extraArgs?: Readonly<Partial<Record<(typeof CLUSTER_BINARIES)[number], readonly string[]>>>;
 }
 
 export interface KubeResponse {
@@ -198,7 +200,8 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
   const start = (name: string, args: string[]): Component => {
     const log = path.join(dir, `${name}.log`);
     const fd = openSync(log, "a");
-    const child = spawn(binary(name), args, { cwd: dir, stdio: ["ignore", fd, fd] });
+    const extra = options.extraArgs?.[name as (typeof CLUSTER_BINARIES)[number]] ?? [];
+    const child = spawn(binary(name), [...args, ...extra], { cwd: dir, stdio: ["ignore", fd, fd] });
     closeSync(fd);
     const component: Component = { name, child, log };
     child.once("exit", (code, signal) => {
