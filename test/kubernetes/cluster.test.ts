@@ -110,6 +110,45 @@ describe("Kubernetes test cluster (real API server, Gateway API CRDs, kwok)", fu
     );
   });
 
+  it("simulates a Gateway controller: a route to an existing Gateway is Accepted (again after each change), one to a missing Gateway is not", async function () {
+    this.timeout(60_000);
+    await cluster.createGateway("public", "gateway-system");
+    const url = `/apis/gateway.networking.k8s.io/v1/namespaces/${NAMESPACE}/httproutes`;
+    const route = (name: string, gateway: string, weights: [number, number]) => ({
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "HTTPRoute",
+      metadata: { name, namespace: NAMESPACE },
+      spec: {
+        parentRefs: [{ name: gateway, namespace: "gateway-system" }],
+        hostnames: ["hello.example.com"],
+        rules: [{ backendRefs: [{ name: "hello-blue", port: 80, weight: weights[0] }, { name: "hello-green", port: 80, weight: weights[1] }] }],
+      },
+    });
+    const accepted = (name: string, generation: number) =>
+      cluster.waitFor(`${name}'s status for generation ${generation}`, async () => {
+        const current = await cluster.request("GET", `${url}/${name}`);
+        const parent = current.body.status?.parents?.[0];
+        const condition = parent?.conditions?.find((c: { type: string }) => c.type === "Accepted");
+        return condition?.observedGeneration === generation ? { parent, condition } : undefined;
+      });
+
+    assert.equal((await cluster.request("POST", url, route("to-public", "public", [100, 0]))).status, 201);
+    const first = await accepted("to-public", 1);
+    assert.equal(first.condition.status, "True");
+    assert.equal(first.parent.controllerName, "switchyard.local/simulated-gateway");
+    assert.deepEqual(first.parent.parentRef, { group: "gateway.networking.k8s.io", kind: "Gateway", name: "public", namespace: "gateway-system" });
+
+    const patched = await cluster.request("PATCH", `${url}/to-public`, { spec: { rules: [{ backendRefs: [{ name: "hello-blue", port: 80, weight: 90 }, { name: "hello-green", port: 80, weight: 10 }] }] } }, "application/merge-patch+json");
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    assert.equal(patched.body.metadata.generation, 2);
+    assert.equal((await accepted("to-public", 2)).condition.status, "True");
+
+    assert.equal((await cluster.request("POST", url, route("to-missing", "no-such-gateway", [100, 0]))).status, 201);
+    const missing = await accepted("to-missing", 1);
+    assert.equal(missing.condition.status, "False");
+    assert.equal(missing.condition.reason, "NoMatchingParent");
+  });
+
   it("makes a Deployment Available through the controller manager, the scheduler and kwok's simulated pods", async function () {
     this.timeout(180_000);
     const labels = { app: "hello", slot: "blue" };

@@ -39,6 +39,14 @@ export interface KubeClusterOptions {
   readonly kwok?: boolean;
   /** Simulated nodes (with kwok). @default 1 */
   readonly nodes?: number;
+  /**
+   * Simulate a Gateway controller (with the Gateway API CRDs): every HTTPRoute gets, per parentRef,
+   * the status a controller would write: Accepted and ResolvedRefs True when the parent Gateway
+   * exists, Accepted False (NoMatchingParent) when it does not. @default true
+   */
+  readonly gatewayController?: boolean;
+  /** The kubeconfig's context (and cluster) name, for a stack that names its context. @default "switchyard-test" */
+  readonly context?: string;
   /** More flags for a component, by binary name (e.g. feature gates for kube-apiserver). */
   readonly extraArgs?: Readonly<Partial<Record<(typeof CLUSTER_BINARIES)[number], readonly string[]>>>;
 }
@@ -60,8 +68,17 @@ export interface KubeCluster {
   readonly caFile: string;
   readonly dir: string;
   readonly tools: KubeTools;
+  /** The kubeconfig's context. */
+  readonly context: string;
   /** The names of the simulated nodes (empty without kwok). */
   readonly nodes: readonly string[];
+  /** Creates a namespace unless it exists. */
+  ensureNamespace(name: string): Promise<void>;
+  /**
+   * A Gateway (one HTTP listener on port 80) of the simulated controller's GatewayClass, and its
+   * namespace, unless they exist: what a `kubernetes` stack's `gateway` names.
+   */
+  createGateway(name: string, namespace: string): Promise<void>;
   /** One request to the API server as the admin. */
   request(method: string, apiPath: string, body?: unknown, contentType?: string): Promise<KubeResponse>;
   /** Polls `check` until it gives a value (not undefined), or fails after `timeoutMs` naming `what`. */
@@ -95,7 +112,10 @@ export async function findKubeTools(names: readonly string[] = CLUSTER_BINARIES)
 }
 
 const SERVICE_CIDR = "10.96.0.0/16";
-const CONTEXT = "switchyard-test";
+const DEFAULT_CONTEXT = "switchyard-test";
+/** The controllerName of the simulated Gateway controller and its GatewayClass. */
+export const SIMULATED_GATEWAY_CONTROLLER = "switchyard.local/simulated-gateway";
+const GATEWAY_CLASS = "switchyard-simulated";
 const KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node";
 
 function openssl(args: string[], cwd: string): void {
@@ -160,6 +180,8 @@ function sleep(ms: number): Promise<void> {
 
 export async function startKubeCluster(options: KubeClusterOptions = {}): Promise<KubeCluster> {
   const withKwok = options.kwok ?? true;
+  const context = options.context ?? DEFAULT_CONTEXT;
+  let stopGatewayController: (() => Promise<void>) | undefined;
   const tools = await findKubeTools(CLUSTER_BINARIES.filter((name) => withKwok || name !== "kwok"));
   const nodeCount = withKwok ? (options.nodes ?? 1) : 0;
   const dir = mkdtempSync(path.join(tmpdir(), "sy-kube-"));
@@ -182,6 +204,7 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
 
   const stop = async () => {
     process.off("exit", onExit);
+    await stopGatewayController?.();
     // The reverse of the start order: the API server's clients first, etcd last.
     for (const component of [...components].reverse()) {
       if (component.exited) continue;
@@ -344,10 +367,10 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
       {
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{ name: CONTEXT, cluster: { server, "certificate-authority-data": ca.toString("base64") } }],
+        clusters: [{ name: context, cluster: { server, "certificate-authority-data": ca.toString("base64") } }],
         users: [{ name: "switchyard-admin", user: { token } }],
-        contexts: [{ name: CONTEXT, context: { cluster: CONTEXT, user: "switchyard-admin" } }],
-        "current-context": CONTEXT,
+        contexts: [{ name: context, context: { cluster: context, user: "switchyard-admin" } }],
+        "current-context": context,
       },
       null,
       2,
@@ -396,6 +419,17 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
         },
         60_000,
       );
+    }
+
+    if ((options.gatewayApi ?? true) && (options.gatewayController ?? true)) {
+      const created = await request("POST", "/apis/gateway.networking.k8s.io/v1/gatewayclasses", {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "GatewayClass",
+        metadata: { name: GATEWAY_CLASS },
+        spec: { controllerName: SIMULATED_GATEWAY_CONTROLLER },
+      });
+      if (created.status !== 201) throw new Error(`creating the GatewayClass ${GATEWAY_CLASS} failed (${created.status}): ${created.body?.message}`);
+      stopGatewayController = startSimulatedGatewayController(request);
     }
 
     const nodes: string[] = [];
@@ -456,7 +490,20 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
       tools,
       nodes,
       request,
+      context,
       waitFor: (what, check, timeoutMs) => waitFor(what, check, timeoutMs),
+      ensureNamespace: (name) => ensureNamespace(request, name),
+      async createGateway(name, namespace) {
+        await ensureNamespace(request, namespace);
+        const gateway = {
+          apiVersion: "gateway.networking.k8s.io/v1",
+          kind: "Gateway",
+          metadata: { name, namespace },
+          spec: { gatewayClassName: GATEWAY_CLASS, listeners: [{ name: "http", protocol: "HTTP", port: 80, allowedRoutes: { namespaces: { from: "All" } } }] },
+        };
+        const created = await request("POST", `/apis/gateway.networking.k8s.io/v1/namespaces/${namespace}/gateways`, gateway);
+        if (created.status !== 201 && created.status !== 409) throw new Error(`creating the Gateway ${namespace}/${name} failed (${created.status}): ${created.body?.message}`);
+      },
       logTail,
       async stop() {
         agent.destroy();
@@ -469,4 +516,74 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
     (error as Error).message += logs ? `\nlogs of the test cluster's components:\n${logs}` : "";
     throw error;
   }
+}
+
+type Request = (method: string, apiPath: string, body?: unknown, contentType?: string) => Promise<KubeResponse>;
+
+async function ensureNamespace(request: Request, name: string): Promise<void> {
+  const created = await request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+  if (created.status !== 201 && created.status !== 409) throw new Error(`creating the namespace ${name} failed (${created.status}): ${created.body?.message}`);
+}
+
+interface Condition {
+  readonly type: string;
+  readonly status: string;
+  readonly reason: string;
+  readonly message: string;
+  readonly observedGeneration: number;
+  readonly lastTransitionTime: string;
+}
+
+/**
+ * What a Gateway controller writes into an HTTPRoute's status, and nothing else: no data plane.
+ * Polls every 300 ms; returns the function that stops it (and waits for the round in flight).
+ */
+function startSimulatedGatewayController(request: Request): () => Promise<void> {
+  let stopped = false;
+  const round = async () => {
+    const routes = await request("GET", "/apis/gateway.networking.k8s.io/v1/httproutes");
+    for (const route of routes.body?.items ?? []) {
+      const namespace: string = route.metadata.namespace;
+      const generation: number = route.metadata.generation;
+      const previous: any[] = route.status?.parents ?? [];
+      const parents = [];
+      for (const parentRef of route.spec?.parentRefs ?? []) {
+        const gatewayNamespace = parentRef.namespace ?? namespace;
+        const kind = parentRef.kind ?? "Gateway";
+        const gateway = kind === "Gateway" ? await request("GET", `/apis/gateway.networking.k8s.io/v1/namespaces/${gatewayNamespace}/gateways/${parentRef.name}`) : undefined;
+        const found = gateway?.status === 200;
+        const before = previous.find((p) => JSON.stringify(p.parentRef) === JSON.stringify(parentRef));
+        const condition = (type: string, status: string, reason: string, message: string): Condition => {
+          const old = before?.conditions?.find((c: Condition) => c.type === type);
+          const same = old && old.status === status && old.reason === reason;
+          return { type, status, reason, message, observedGeneration: generation, lastTransitionTime: same ? old.lastTransitionTime : new Date().toISOString().replace(/\.\d+Z$/, "Z") };
+        };
+        parents.push({
+          parentRef,
+          controllerName: SIMULATED_GATEWAY_CONTROLLER,
+          conditions: found
+            ? [condition("Accepted", "True", "Accepted", "accepted by the simulated gateway controller"), condition("ResolvedRefs", "True", "ResolvedRefs", "references resolved (not checked: no data plane)")]
+            : [condition("Accepted", "False", "NoMatchingParent", `${kind} ${gatewayNamespace}/${parentRef.name} does not exist`)],
+        });
+      }
+      const key = (list: any[]) => JSON.stringify(list.map((p) => [p.parentRef, p.controllerName, (p.conditions ?? []).map((c: Condition) => [c.type, c.status, c.reason, c.observedGeneration])]));
+      if (key(previous) === key(parents)) continue;
+      // A route deleted meanwhile answers 404: nothing to do.
+      await request("PATCH", `/apis/gateway.networking.k8s.io/v1/namespaces/${namespace}/httproutes/${route.metadata.name}/status`, { status: { parents } }, "application/merge-patch+json");
+    }
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await round();
+      } catch {
+        // The API server is stopping, or a route changed under us: the next round sees.
+      }
+      if (!stopped) await sleep(300);
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+  };
 }
