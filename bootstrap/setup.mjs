@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // One set-up step for every npm script: npm dependencies (Node.js 22 among them), the Pulumi CLI and
-// HAProxy. Plain JavaScript without dependencies, because it runs on whatever Node.js the machine has.
+// HAProxy (and, with --for-tests, what only the tests need). Plain JavaScript without dependencies, because it runs on whatever Node.js the machine has.
 // A second run finds everything in place and returns in well under five seconds.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -13,6 +13,7 @@ import { checkDirectEngine } from "./check-direct-engine.mjs";
 import { ensureMoto, ensurePostgres } from "./ensure-postgres.mjs";
 import { ensurePrometheus } from "./ensure-prometheus.mjs";
 import { ensureChromium } from "./ensure-chromium.mjs";
+import { ensureKubernetes, kubernetesStatus } from "./ensure-kubernetes.mjs";
 import { step } from "./log.mjs";
 
 export const projectRoot = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -22,9 +23,13 @@ export const toolchainFile = join(projectRoot, ".switchyard", "toolchain.json");
 /**
  * `forTests` adds what only the test suites need: PostgreSQL and moto's S3 server, which the
  * shared-backend tests start on loopback, and Prometheus, which the prometheus provider's tests
- * start there, and Chromium, in which the browser tests load the dashboard and the reports.
+ * start there; Chromium, in which the browser tests load the dashboard and the reports; and the Kubernetes suite's tools (bootstrap/ensure-kubernetes.mjs), built from the
+ * Go module proxy once (about 25 min cold on 2 cores, then cached) while the system packages are
+ * looked for. `kubernetes: "later"` (--kubernetes=later, or SWITCHYARD_KUBERNETES=later) builds
+ * nothing that is missing and records what is, for a test runner that starts
+ * `node bootstrap/ensure-kubernetes.mjs` itself beside the other suites.
  */
-export async function setup({ forTests = false } = {}) {
+export async function setup({ forTests = false, kubernetes = process.env.SWITCHYARD_KUBERNETES === "later" ? "later" : "build" } = {}) {
   const started = Date.now();
   await ensureNpmDependencies(projectRoot);
   const pulumi = await ensurePulumi(projectRoot);
@@ -32,8 +37,15 @@ export async function setup({ forTests = false } = {}) {
   if (languageHost.kind === "none") step(`plain pulumi commands will not run: ${languageHost.reason}`);
   const directEngine = checkDirectEngine({ root: projectRoot, pulumiBinary: pulumi.pulumi, cliVersion: pulumi.version, previous: previousToolchain().directEngine });
   if (!directEngine.usable) step(`traffic steps will run through the Automation API (slower): ${directEngine.reasons.join("; ")} (@pulumi/pulumi ${directEngine.sdkVersion})`);
+  // Started before the system packages are looked for, and awaited after them: the Go builds and
+  // apt-get run at the same time. Only one Go build runs at a time (the Pulumi CLI's is done).
+  const kubernetesTools = forTests ? kubernetesForTests(kubernetes) : undefined;
+  // A failing build must not go unhandled while the steps below run; it is thrown when awaited.
+  kubernetesTools?.catch(() => undefined);
   const haproxy = await ensureHaproxy();
-  const testServers = forTests ? { postgres: await ensurePostgres(), moto: await ensureMoto(), prometheus: await ensurePrometheus(), chromium: await ensureChromium() } : {};
+  const testServers = forTests
+    ? { postgres: await ensurePostgres(), moto: await ensureMoto(), prometheus: await ensurePrometheus(), chromium: await ensureChromium(), kubernetes: await kubernetesTools }
+    : {};
   const toolchain = {
     pulumiRoot: pulumi.root,
     pulumiVersion: pulumi.version,
@@ -50,6 +62,15 @@ export async function setup({ forTests = false } = {}) {
   return toolchain;
 }
 
+/** The Kubernetes tools' record, built now, or (later) what is in place and how to build the rest. */
+async function kubernetesForTests(mode) {
+  if (mode !== "later") return ensureKubernetes(projectRoot);
+  const status = kubernetesStatus(projectRoot);
+  const missing = status.filter((entry) => !entry.upToDate).map((entry) => entry.name);
+  if (missing.length === 0) return ensureKubernetes(projectRoot);
+  return { ready: false, missing, build: "node bootstrap/ensure-kubernetes.mjs" };
+}
+
 function previousToolchain() {
   try {
     return JSON.parse(readFileSync(toolchainFile, "utf8"));
@@ -64,7 +85,8 @@ function projectVersion() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  setup({ forTests: process.argv.includes("--for-tests") }).catch((error) => {
+  const later = process.argv.includes("--kubernetes=later");
+  setup({ forTests: process.argv.includes("--for-tests"), ...(later ? { kubernetes: "later" } : {}) }).catch((error) => {
     process.stderr.write(`switchyard setup failed: ${error.message}\n`);
     process.exit(1);
   });
