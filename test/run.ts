@@ -28,6 +28,35 @@ export interface Suite {
    * lane, each with `workers` in a lane of its own. Stages run in order.
    */
   readonly stage: number;
+  /** A build the suite needs, started when the run starts (beside the first stage) and awaited before the suite. */
+  readonly needs?: keyof typeof PREREQUISITES;
+}
+
+/**
+ * Builds that only one suite needs and that take long on a fresh machine: started in the
+ * background at the start of the run (set-up ran with --kubernetes=later), so the other suites
+ * run meanwhile. A second run finds them in place in well under a second.
+ */
+const PREREQUISITES = {
+  "kubernetes-tools": { label: "Kubernetes tools (bootstrap/ensure-kubernetes.mjs)", script: path.join(ROOT, "bootstrap", "ensure-kubernetes.mjs") },
+} as const;
+
+interface BuildResult {
+  readonly ok: boolean;
+  readonly output: string;
+  readonly seconds: number;
+}
+
+function startBuild(script: string): Promise<BuildResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script], { cwd: ROOT, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("error", (error) => resolve({ ok: false, output: `${output}${error.message}\n`, seconds: (Date.now() - started) / 1000 }));
+    child.on("close", (code) => resolve({ ok: code === 0, output, seconds: Math.round((Date.now() - started) / 1000) }));
+  });
 }
 
 const SUITES: readonly Suite[] = [
@@ -37,6 +66,7 @@ const SUITES: readonly Suite[] = [
   { name: "engine (real Pulumi CLI)", patterns: ["test/engine/**/*.test.ts", "test/policy/engine/**/*.test.ts"], workers: 2, stage: 0 },
   { name: "end-to-end (local target, real traffic)", patterns: ["test/e2e/**/*.test.ts"], workers: 2, stage: 1 },
   { name: "browser (headless Chromium)", patterns: ["test/browser/**/*.test.ts"], stage: 0 },
+  { name: "kubernetes (real API server, simulated nodes)", patterns: ["test/kubernetes/**/*.test.ts"], stage: 1, needs: "kubernetes-tools" },
 ];
 
 interface Tally {
@@ -165,9 +195,21 @@ async function main() {
     process.exitCode = 1;
     return;
   }
+  const builds = new Map<string, Promise<BuildResult>>();
+  for (const need of new Set(suites.flatMap((suite) => (suite.needs ? [suite.needs] : [])))) builds.set(need, startBuild(PREREQUISITES[need].script));
   const runSuite = async (suite: Suite, alone: boolean): Promise<void> => {
     const files = suite.patterns.flatMap((pattern) => globSync(pattern, { cwd: ROOT })).sort();
     if (files.length === 0) return;
+    if (suite.needs) {
+      const build = await builds.get(suite.needs)!;
+      process.stdout.write(`\n=== ${PREREQUISITES[suite.needs].label}: ${build.ok ? "in place" : "FAILED"} (found or built in ${build.seconds} s, beside the suites before it)\n${build.output}`);
+      if (!build.ok) {
+        // The suite cannot run: one failure, never a silent skip.
+        total.failed += 1;
+        total.exitCode = 1;
+        return;
+      }
+    }
     const workers = Math.min(suite.workers ?? 1, jobs);
     const started = Date.now();
     process.stdout.write(`\n=== ${suite.name}: ${files.length} file(s)${workers > 1 ? `, ${workers} at a time` : ""}\n`);
