@@ -9,6 +9,7 @@ import { rolloutAnalysisRequired } from "./rules/rollout/analysis-required";
 import { rolloutBakeTime } from "./rules/rollout/bake-time";
 import { rolloutFirstStep } from "./rules/rollout/first-step";
 import { rolloutFreezeWindow } from "./rules/rollout/freeze-window";
+import { pipelineOrder } from "./rules/rollout/pipeline-order";
 import { securityAdminPorts } from "./rules/security/admin-ports";
 import { securityEncryptionAtRest } from "./rules/security/encryption-at-rest";
 import { securityHttpsListeners } from "./rules/security/https-listeners";
@@ -29,6 +30,7 @@ export const policies: Policies = [
   rolloutAnalysisRequired,
   rolloutBakeTime,
   rolloutFreezeWindow,
+  pipelineOrder,
   drStandbyRegion,
   drReplication,
   drFailoverHealthChecks,

@@ -48,6 +48,8 @@ function rolloutPlan(config: StackConfig) {
     steps: planOf(config.rollout).map((step) => step.weight),
     bakeSeconds: settings.bakeSeconds,
     analysis: { metrics: (config.analysis?.metrics ?? []).map((metric) => metric.name) },
+    // The release this run makes serve: a pipeline's stages check it against the stage before (policy).
+    release: config.active ? { active: config.active, version: config.slots[config.active]?.version } : undefined,
   };
 }
 

@@ -10,8 +10,7 @@ import { z } from "zod";
 import { ConfigError } from "../../model/errors";
 import { cliActionStarter } from "../dashboard/actions";
 import { DashboardHub } from "../dashboard/hub";
-import { projectPipelines } from "../dashboard/pipelines";
-import { loadPipeline } from "../../model/config/pipeline";
+import { loadPipeline, projectPipelines } from "../../model/config/pipeline";
 import { startDashboardServer, type RunningDashboard } from "../dashboard/server";
 import { STACK_NAME, STACK_NAME_RULE } from "../stack-name";
 

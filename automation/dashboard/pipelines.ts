@@ -2,9 +2,6 @@
  * The dashboard's view of the project's pipelines: each one's last run and recent promotions, read
  * from the pipeline's records in the backend, as `pipeline status` reads them.
  */
-import { readdirSync } from "node:fs";
-import * as path from "node:path";
-import { PIPELINE_NAME } from "../../model/config/pipeline";
 import { pipelineDocument } from "../commands/pipeline";
 import { openPipelineStore, PIPELINE_RUN_KEY, PROMOTIONS_KEY, type PipelineRun, type PromotionRecord } from "../pipeline/record";
 import { ownerAlive } from "../rollout/record";
@@ -14,18 +11,6 @@ export interface PipelineSnapshot {
   readonly readAt: string;
   readonly run?: ReturnType<typeof pipelineDocument> & { readonly driverAlive: boolean };
   readonly error?: string;
-}
-
-/** Every pipelines/<name>.yaml of the project. */
-export function projectPipelines(workDir: string): string[] {
-  try {
-    return readdirSync(path.join(workDir, "pipelines"))
-      .map((file) => /^(.+)\.yaml$/.exec(file)?.[1])
-      .filter((name): name is string => name !== undefined && PIPELINE_NAME.test(name))
-      .sort();
-  } catch {
-    return [];
-  }
 }
 
 export async function readPipelineSnapshot(name: string, now = Date.now()): Promise<PipelineSnapshot> {

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Baseline } from "../../policy/lib/baseline";
+import type { PipelineEvidence } from "../../policy/rules/rollout/pipeline-order";
 import { PolicyConfigError } from "./errors";
 
 export type PackConfig = Record<string, unknown>;
@@ -30,15 +31,22 @@ export function readPackConfig(file: string | undefined): PackConfig {
   return parsed as PackConfig;
 }
 
-/** A rule's entry may be a bare level ("advisory") or an object; the baseline joins either. */
+/** A rule's entry may be a bare level ("advisory") or an object; what the driver adds joins either. */
+function withRuleSettings(config: PackConfig, rule: string, added: Record<string, unknown>): PackConfig {
+  const entry = config[rule];
+  const settings = typeof entry === "string" ? { enforcementLevel: entry } : { ...(entry as object | undefined) };
+  return { ...config, [rule]: { ...settings, ...added } };
+}
+
 export function withBaseline(config: PackConfig, baseline: Baseline): PackConfig {
-  const out: PackConfig = { ...config };
-  for (const rule of BASELINE_RULES) {
-    const entry = out[rule];
-    const settings = typeof entry === "string" ? { enforcementLevel: entry } : { ...(entry as object | undefined) };
-    out[rule] = { ...settings, baseline };
-  }
-  return out;
+  return BASELINE_RULES.reduce((out, rule) => withRuleSettings(out, rule, { baseline }), config);
+}
+
+/** The rule that checks a pipeline stage's version against the stage before reads the promotion records' evidence. */
+export const PIPELINE_RULE = "pipeline-verified-before";
+
+export function withPipelineEvidence(config: PackConfig, evidence: PipelineEvidence | undefined): PackConfig {
+  return evidence ? withRuleSettings(config, PIPELINE_RULE, { evidence }) : config;
 }
 
 export interface WrittenConfig {

@@ -12,7 +12,8 @@ import { ExitCode } from "../exit-codes";
 import { type OpenedStack } from "../workspace";
 import { PROJECT_ROOT } from "../../model/toolchain";
 import { baselineFromDeployment } from "./baseline";
-import { defaultConfigFile, readPackConfig, withBaseline, writePackConfig } from "./config";
+import { defaultConfigFile, readPackConfig, withBaseline, withPipelineEvidence, writePackConfig } from "./config";
+import { pipelineEvidence } from "../pipeline/evidence";
 import { PolicySetupError } from "./errors";
 import { parsePolicyEvents, type PolicyFinding, type PolicyRemediation } from "./events";
 
@@ -71,7 +72,8 @@ export async function startPolicySession(
   const launcher = packLauncher(options.packDir);
   const userConfig = readPackConfig(options.configFile ?? defaultConfigFile(opened.workDir, opened.stackName));
   const deployment = await opened.run("reading the current state for policy", (stack) => stack.exportStack());
-  const written = writePackConfig(withBaseline(userConfig, baselineFromDeployment(deployment)));
+  const evidence = await pipelineEvidence(opened.workDir, opened.stackName);
+  const written = writePackConfig(withPipelineEvidence(withBaseline(userConfig, baselineFromDeployment(deployment)), evidence));
   const events: EngineEvent[] = [];
   return {
     engineOptions: {

@@ -5,7 +5,7 @@
  * with the analysis providers against the stage's endpoint, a person's approval before a stage
  * starts, and freeze windows in which a stage is not touched.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
@@ -95,4 +95,16 @@ export function loadPipeline(workDir: string, name: string): PipelineConfig {
 /** The freeze window holding `stage` back at `now`, if any. */
 export function activeFreeze(stage: StageConfig, now: number): StageConfig["freeze"][number] | undefined {
   return stage.freeze.find((w) => w.from <= now && now < w.to);
+}
+
+/** Every pipelines/<name>.yaml of the project, by name. */
+export function projectPipelines(workDir: string): string[] {
+  try {
+    return readdirSync(path.join(workDir, "pipelines"))
+      .map((file) => /^(.+)\.yaml$/.exec(file)?.[1])
+      .filter((name): name is string => name !== undefined && PIPELINE_NAME.test(name))
+      .sort();
+  } catch {
+    return [];
+  }
 }

@@ -21,6 +21,8 @@ export interface RolloutPlan {
   readonly maxWeight?: number;
   readonly bakeSeconds?: number;
   readonly analysisMetrics: number;
+  /** The slot that serves all traffic once this run completes and its version; absent when the stack names no active slot. */
+  readonly release?: { readonly active?: string; readonly version?: string };
 }
 
 export interface Site {
@@ -70,6 +72,7 @@ export function rolloutPlan(resources: readonly PolicyResource[]): Declared<Roll
       maxWeight: num(raw.maxWeight),
       bakeSeconds: num(raw.bakeSeconds),
       analysisMetrics: list(record(raw.analysis).metrics).length,
+      release: raw.release === undefined ? undefined : { active: str(record(raw.release).active), version: str(record(raw.release).version) },
     },
   };
 }

@@ -125,6 +125,17 @@ describe("e2e: a release through a pipeline of three local stacks", function () 
     assert.equal(releases.releases.at(-1)!.versions.green, "2.0.0");
   });
 
+  it("policy: a version put on a later stage by hand, never verified by the stage before, is refused naming the rule", async () => {
+    const file = fileOf(prod);
+    const unchanged = await prod.cli("policy", "--json");
+    assert.equal(unchanged.code, 0, `the stage serving what staging verified passes: ${unchanged.stdout}${unchanged.stderr}`);
+    writeStackConfig(prod.workDir, prod.stackName, { active: "blue", slots: { blue: { version: "9.9.9" }, green: { version: "2.0.0" } } });
+    const refused = await prod.cli("policy");
+    writeFileSync(path.join(prod.workDir, "stacks", `Pulumi.${prod.stackName}.yaml`), file);
+    assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+    assert.match(refused.stdout + refused.stderr, new RegExp(`pipeline-verified-before[\\s\\S]*version 9\\.9\\.9 would reach stage 3 of pipeline local before ${staging.stackName} verified it \\(${staging.stackName} verified: 2\\.0\\.0\\)`));
+  });
+
   it("a bad version stops at the first stage, rolled back and its file put back; staging and prod untouched", async () => {
     // dev's idle slot (blue, after the last promotion) fails every request.
     writeStackConfig(dev.workDir, dev.stackName, { slots: { blue: { version: "1.0.0", failureRate: 1 }, green: { version: "2.0.0" } } });

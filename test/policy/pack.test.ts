@@ -4,8 +4,8 @@ import * as path from "node:path";
 import { policies } from "../../policy/policies";
 
 describe("policy pack", () => {
-  it("has eighteen rules with unique names", () => {
-    assert.equal(policies.length, 18);
+  it("has nineteen rules with unique names", () => {
+    assert.equal(policies.length, 19);
     assert.equal(new Set(policies.map((p) => p.name)).size, policies.length);
   });
   it("gives every rule a level, a severity, advice and a config schema with exclude", () => {

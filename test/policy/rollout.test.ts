@@ -6,6 +6,7 @@ import { rolloutAnalysisRequired } from "../../policy/rules/rollout/analysis-req
 import { rolloutBakeTime } from "../../policy/rules/rollout/bake-time";
 import { rolloutFirstStep } from "../../policy/rules/rollout/first-step";
 import { activeWindow, freezeWindowRule } from "../../policy/rules/rollout/freeze-window";
+import { pipelineOrder } from "../../policy/rules/rollout/pipeline-order";
 import { stackWith, urnOf, validateStack, whys, type TestResource } from "./harness";
 
 const GOOD = { environment: "production", strategy: "canary", steps: [10, 50, 100], bakeSeconds: 300, analysis: { metrics: [{ name: "error-rate" }] } };
@@ -69,4 +70,20 @@ describe("policy rollout-freeze-window", () => {
   it("leaves development stacks alone", async () => assert.deepEqual(await validateStack(rule, [weights(90, 10)], holidays), []));
   it("rejects a window with a bad date", async () =>
     assert.rejects(validateStack(rule, [...plan(), weights(90, 10)], { windows: [{ start: "soon", end: "later" }] }), /must be ISO 8601/));
+});
+
+describe("policy pipeline-verified-before", () => {
+  const evidence = { pipeline: "local", stage: 3, previous: "local-staging", verified: ["2.0.0", "2.1.0"], current: "2.0.0" };
+  const serving = (version: string | undefined) => [stackWith({ rolloutPlan: { ...GOOD, release: { active: "green", version } } })];
+  it("passes a version the stage before verified", async () => assert.deepEqual(await validateStack(pipelineOrder, serving("2.1.0"), { evidence }), []));
+  it("passes the version the stage serves now (nothing reaches it)", async () => assert.deepEqual(await validateStack(pipelineOrder, serving("2.0.0"), { evidence: { ...evidence, verified: [] } }), []));
+  it("fails a version the stage before never verified, naming both stages and the fix", async () =>
+    assert.deepEqual(whys(await validateStack(pipelineOrder, serving("9.9.9"), { evidence })), [
+      "version 9.9.9 would reach stage 3 of pipeline local before local-staging verified it (local-staging verified: 2.0.0, 2.1.0)",
+    ]));
+  it("fails when the run does not say which version it serves", async () => assert.match(whys(await validateStack(pipelineOrder, serving(undefined), { evidence }))[0]!, /does not say which version it serves/));
+  it("judges nothing without evidence, unless evidence is required", async () => {
+    assert.deepEqual(await validateStack(pipelineOrder, serving("9.9.9")), []);
+    assert.match(whys(await validateStack(pipelineOrder, serving("9.9.9"), { requireEvidence: true }))[0]!, /no evidence of what the stage before it verified/);
+  });
 });
