@@ -198,6 +198,24 @@ describe("e2e: a release through a pipeline of three local stacks", function () 
     for (const project of stages) assert.equal((await answer(project)).version, "5.0.0");
   });
 
+  it("abort during a stage's rollout: the stage rolls back, its file is put back, the run ends aborted, later stages untouched", async () => {
+    const stagingFile = fileOf(staging);
+    const devFile = readStackConfigValues(dev.workDir, dev.stackName);
+    const driver = startCli(["pipeline", "run", "local", "--version", "8.0.0", "--json", "--cwd", dev.workDir], dev.env);
+    await dev.waitForRecord((r) => r.canaryVersion === "8.0.0" && r.steps[0]?.phase === "baking");
+    const aborted = await runCli(["pipeline", "abort", "local", "--json", "--cwd", dev.workDir], { ...dev.env, SWITCHYARD_USER: "on-call" });
+    assert.equal(aborted.code, 3, aborted.stderr);
+    const report = view(aborted.stdout);
+    assert.equal(report.status, "aborted");
+    assert.deepEqual(report.stages.map((s) => s.status), ["failed", "not-reached", "not-reached"]);
+    assert.equal((await driver.done).code, 3, "the driver ended with the run");
+    assert.equal((await answer(dev)).version, "5.0.0", "dev serves the release before");
+    assert.deepEqual(readStackConfigValues(dev.workDir, dev.stackName), devFile, "dev's file is as before the run");
+    assert.equal(fileOf(staging), stagingFile);
+    const promotions = view((await pipeline("status", "local", "--json")).stdout).promotions;
+    assert.deepEqual(promotions.at(-1) && [promotions.at(-1)!.stack, promotions.at(-1)!.version, promotions.at(-1)!.outcome], [dev.stackName, "8.0.0", "aborted"]);
+  });
+
   it("bad input: an unknown pipeline, a bad version, an unknown stage: named, nothing changed", async () => {
     const before = await runRecord();
     const unknown = await pipeline("run", "nope", "--version", "7.0.0");
