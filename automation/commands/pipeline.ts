@@ -8,7 +8,11 @@
 import { userInfo } from "node:os";
 import { loadPipeline, type PipelineConfig } from "../../model/config/pipeline";
 import { ConfigError, SwitchyardError } from "../../model/errors";
-import { otherSlot, allOn, type Slot } from "../../model/weights";
+import { otherSlot, allOn, SLOTS, type Slot } from "../../model/weights";
+import { readIntent } from "../pipeline/intent";
+import { listReleases } from "../releases/releases";
+import { openDocumentStore } from "../store/open-store";
+import { engineBackendUrl, PROJECT_NAME } from "../workspace";
 import type { AnalysisRun } from "../analysis/types";
 import { ExitCode } from "../exit-codes";
 import { approve as approveStage, ApprovalError } from "../pipeline/machine";
@@ -144,6 +148,32 @@ async function takeOverAndDrive(ctx: CommandContext, name: string, opened: Opene
   return result(name, opened.store, run, stopped);
 }
 
+const intentWords = (intent: { active?: string; versions: Readonly<Record<string, string | undefined>> }) => `active ${intent.active ?? "none"} (blue ${intent.versions.blue ?? "?"} / green ${intent.versions.green ?? "?"})`;
+
+/**
+ * Before a run starts: every stage's stack file must ask for what the stage runs (its last
+ * release). A file edited by hand, or a promotion not committed back, would make the promotion
+ * start from a release that does not run (a serving slot's version changed in place, say).
+ */
+async function checkStagesInStep(workDir: string, name: string, config: PipelineConfig): Promise<void> {
+  const problems = [];
+  for (const stage of config.stages) {
+    const last = (await listReleases(openDocumentStore(engineBackendUrl(), PROJECT_NAME, stage.stack))).at(-1);
+    // Never deployed: its first deploy creates it from the file.
+    if (!last) continue;
+    const file = readIntent(workDir, stage.stack);
+    const running = { active: last.activeSlot, versions: last.versions };
+    if (file.active !== running.active || SLOTS.some((slot) => file.versions[slot] !== running.versions[slot])) {
+      problems.push({
+        path: `stacks/Pulumi.${stage.stack}.yaml`,
+        message: `asks for ${intentWords(file)}, but the stage runs ${intentWords(running)} (${last.id})`,
+        fix: `make the file ask for what runs (commit or restore the last promotion), or deploy the stack (switchyard deploy --stack ${stage.stack}) first`,
+      });
+    }
+  }
+  if (problems.length) throw new ConfigError(problems, `pipeline ${name}: nothing was changed`);
+}
+
 const driverOf = (run: PipelineRun) => (run.owner ? `${run.owner.host} pid ${run.owner.pid}` : "no driver");
 
 export async function pipelineRun(ctx: CommandContext, name: string, version: string | undefined): Promise<ListingResult> {
@@ -161,6 +191,7 @@ export async function pipelineRun(ctx: CommandContext, name: string, version: st
     ctx.progress(`taking up run ${current.id} of version ${version} where it stopped (stage ${Math.min(current.stageIndex + 1, current.stages.length)}/${current.stages.length})\n`);
     return takeOverAndDrive(ctx, name, opened, stored!);
   }
+  await checkStagesInStep(ctx.workDir, name, config);
   const run = newPipelineRun(name, version, config.stages.map((s) => s.stack), who());
   const doc = await store.put(PIPELINE_RUN_KEY, run, stored?.revision ?? 0);
   ctx.progress(`pipeline ${name} run ${run.id}: version ${version} through ${run.stages.map((s) => s.stack).join(" -> ")}\n`);

@@ -224,6 +224,12 @@ describe("e2e: a release through a pipeline of three local stacks", function () 
     const badVersion = await pipeline("run", "local", "--version", "7 0");
     assert.equal(badVersion.code, 1);
     assert.match(badVersion.stderr, /--version: must be the version to carry/);
+    const stagingFile = fileOf(staging);
+    writeStackConfig(staging.workDir, staging.stackName, { slots: { blue: { version: "7.7.7" }, green: { version: "5.0.0" } } });
+    const outOfStep = await pipeline("run", "local", "--version", "7.0.0");
+    writeFileSync(path.join(staging.workDir, "stacks", `Pulumi.${staging.stackName}.yaml`), stagingFile);
+    assert.equal(outOfStep.code, 1);
+    assert.match(outOfStep.stderr, new RegExp(`stacks/Pulumi\\.${staging.stackName}\\.yaml: asks for active green \\(blue 7\\.7\\.7 / green 5\\.0\\.0\\), but the stage runs active green \\(blue 4\\.0\\.0 / green 5\\.0\\.0\\)`));
     const approve = await pipeline("approve", "local", "--stage", "nowhere");
     assert.equal(approve.code, 1);
     assert.match(approve.stderr, /no run in progress to approve/);
