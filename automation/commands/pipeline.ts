@@ -95,7 +95,9 @@ function stageDeps(workDir: string, config: PipelineConfig, store: DocumentStore
     },
     rollbackStage: async (stack) => {
       const { rollback } = require("./rollback") as typeof import("./rollback");
-      const { report, exitCode } = await rollback(ctxOf(stack), {});
+      // The stage was just deployed with this checkout's program: going back means the prior
+      // release's config under the same program (a release made by an older program is no reason to stop).
+      const { report, exitCode } = await rollback(ctxOf(stack), { force: true });
       if (exitCode !== ExitCode.Done) throw new PipelineError(`the rollback of stage ${stack} ended ${report.summary.status}: ${report.summary.message ?? ""}`, `look at switchyard status --stack ${stack}`);
     },
     checkStage: async (stack) => {
@@ -117,7 +119,9 @@ function stageDeps(workDir: string, config: PipelineConfig, store: DocumentStore
         stableSlot: otherSlot(serving),
         weights: allOn(serving),
         endpoint: out.endpoint,
-        slotEndpoints: { blue: out.slots?.blue?.endpoint, green: out.slots?.green?.endpoint },
+        // A stage is verified where its users reach it: http metrics without a url probe the
+        // stage's endpoint (through its traffic split), not a slot's own address.
+        slotEndpoints: { blue: out.endpoint, green: out.endpoint },
         haproxy: out.trafficSocket && out.trafficBackend ? { socketPath: out.trafficSocket, backend: out.trafficBackend } : undefined,
       });
     },

@@ -184,6 +184,11 @@ export async function drivePipeline(initial: StoredDocument<PipelineRun>, deps: 
         }
         case "verify": {
           const stack = stackOf(action.stage);
+          // The soak ends with the stage serving, also when a resumed run finds its soak over.
+          if (run.stages[action.stage]!.status === "soaking") {
+            const health = await deps.checkStage(stack);
+            if (!health.healthy) return { run: await failStage(action.stage, `not serving at the end of its soak: ${health.reason ?? "not healthy"}`, { rollBack: true }) };
+          }
           await update((r) => verifying(r, action.stage, now()));
           deps.progress(`[${stack}] verifying ${run.version}\n`);
           const verification = await deps.verifyStage(stack, action.stage);
@@ -197,6 +202,8 @@ export async function drivePipeline(initial: StoredDocument<PipelineRun>, deps: 
           continue;
         }
         case "pass": {
+          const health = await deps.checkStage(stackOf(action.stage));
+          if (!health.healthy) return { run: await failStage(action.stage, `not serving at the end of its soak: ${health.reason ?? "not healthy"}`, { rollBack: true }) };
           const after = await update((r) => passed(r, action.stage, undefined, now()));
           await recordPromotion(promotionOf(after, action.stage, "verified", now()));
           deps.progress(`[${stackOf(action.stage)}] verified ${run.version}\n`);
