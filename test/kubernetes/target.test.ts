@@ -67,7 +67,7 @@ describe("kubernetes target: deploy, canary, abort and rollback through the real
   });
 
   it("a canary through the driver: while each step bakes the route carries the record's weights, read from the API server; green is ready before it gets any", async function () {
-    project.writeConfig({ active: "green", rollout: { steps: [10, 50, 100], bake: "2s" } });
+    project.writeConfig({ active: "green", rollout: { steps: [10, 50, 100], bake: "3s" } });
     const { result, seen } = await whileWatched(project, () => project.cli("deploy", "--json"), { record: true });
     assert.equal(result.code, 0, result.stderr.slice(-3000));
     const record = (await project.rolloutRecord())!;
