@@ -35,8 +35,22 @@ export interface StackOutputs {
   /** Kind of the traffic split (model/mechanism.ts MECHANISM_KINDS): which read-back applies. */
   readonly trafficMechanism?: string;
   readonly capacities?: Readonly<Record<Slot, number>>;
+  /** Kubernetes target: where its objects are, so that read-back and health ask the API server. */
+  readonly kubernetes?: KubernetesOutputs;
   /** A stack with a standby region: what failover, failback, drill and watch act on and read. */
   readonly regions?: RegionsOutputs;
+}
+
+/** The Kubernetes objects of a stack, by name; the cluster is the kubeconfig context the provider uses. */
+export interface KubernetesOutputs {
+  readonly context: string;
+  readonly namespace: string;
+  readonly deployments: Readonly<Record<Slot, string>>;
+  readonly services: Readonly<Record<Slot, string>>;
+  /** The HTTPRoute carrying the weights (a Gateway split). */
+  readonly route?: string;
+  /** The Service whose selector picks the slot (without a Gateway). */
+  readonly switchService?: string;
 }
 
 /**

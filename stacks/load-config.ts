@@ -9,6 +9,7 @@ import type { z } from "zod";
 import { FIXES, legacyDriverKeys, NAMESPACE, stackConfigSchema, type StackConfig } from "../model/config/stack";
 import { ConfigError, type ConfigProblem } from "../model/errors";
 import { loadCloudTarget } from "./targets/load";
+import { IMAGE_TAG } from "../components/environment/schema";
 import { markSecrets } from "../model/secrets/mark";
 import { describeInput } from "../model/secrets/redact";
 import { NOT_SECRETABLE } from "../model/secrets/schema";
@@ -72,10 +73,34 @@ export function parseStackConfig(entries: Readonly<Record<string, unknown>>, sou
       throw new ConfigError(problemsOf(block.error), source);
     }
     refuseDrWithoutStandby(config, target.regions?.(block.data), source);
+    refuseVersionsThatAreNoTag(config, block.data, source);
     return { ...config, [cloud]: block.data };
   }
   refuseDrWithoutStandby(config, config.local ? localRegionPair(config.local) : undefined, source);
   return config;
+}
+
+/** True when the block (or a cloud's block inside it, multicloud) names a container image. */
+function namesImage(block: unknown, depth = 0): boolean {
+  if (typeof block !== "object" || block === null) return false;
+  return Object.entries(block).some(([key, value]) => (key === "image" && typeof value === "string") || (depth < 1 && namesImage(value, depth + 1)));
+}
+
+/**
+ * On a container target a slot's version is the image's tag (`<image>:<version>`): a version that
+ * is no tag would be declared without complaint and fail only when a node pulls the image.
+ */
+function refuseVersionsThatAreNoTag(config: StackConfig, block: unknown, source: string): void {
+  if (!namesImage(block)) return;
+  const problems: ConfigProblem[] = (["blue", "green"] as const)
+    .filter((slot) => !IMAGE_TAG.test(config.slots[slot].version))
+    .map((slot) => ({
+      path: `${NAMESPACE}:slots.${slot}.version`,
+      message: `is the image tag on ${config.target} and is not a valid one: letters, digits, '_', '.' and '-', at most 128, not starting with '.' or '-'`,
+      value: JSON.stringify(config.slots[slot].version),
+      fix: 'use a tag such as "1.4.2" or "2026-01-15.1"',
+    }));
+  if (problems.length) throw new ConfigError(problems, source);
 }
 
 /** `switchyard:dr` on a stack with one region would be accepted and do nothing: refused, with the way to a standby. */

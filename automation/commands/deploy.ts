@@ -6,6 +6,7 @@
  */
 import { ConfigError, ReleaseHeldBackError, RolloutInProgressError } from "../../model/errors";
 import { ExitCode } from "../exit-codes";
+import { preflight } from "../preflight";
 import { checkHealthSettled, declaredHealthPath, type SettleOptions } from "../health/check";
 import type { HealthAssessment } from "../health/model";
 import { buildReport } from "../report/build";
@@ -174,6 +175,7 @@ export async function deploy(ctx: CommandContext, flags: DeployFlags = {}): Prom
   const held = heldBack(existing?.value, intent);
   // Before any checkpoint or update: a refused deploy changes nothing.
   if (held && !flags.retry) throw new ReleaseHeldBackError(ctx.stack, heldBackText(held));
+  await preflight(session.config, ctx.stack, ctx.workDir);
   await prepareState(session);
   if (existing && isActive(existing.value)) {
     const record = existing.value;

@@ -7,6 +7,7 @@ import { buildReport } from "../report/build";
 import type { PreviewResult } from "@pulumi/pulumi/automation";
 import { startPolicySession, type PolicyReport } from "../policy/run";
 import { openStack } from "../workspace";
+import { preflight } from "../preflight";
 import type { CommandContext } from "./context";
 import type { CommandResult } from "./deploy";
 
@@ -20,6 +21,7 @@ export interface PreviewFlags {
 export async function preview(ctx: CommandContext, flags: PreviewFlags = {}): Promise<CommandResult> {
   const started = Date.now();
   const { config } = loadStackConfig(ctx.stack, ctx.workDir);
+  await preflight(config, ctx.stack, ctx.workDir);
   const opened = await openStack({ stackName: ctx.stack, workDir: ctx.workDir }, switchyardProgram);
   const policy = flags.policy ? await startPolicySession(opened, "preview", { configFile: flags.policyConfig }) : undefined;
   let result: PreviewResult | undefined;

@@ -16,6 +16,7 @@ import { isActive, newRolloutRecord, ownerAlive, ROLLOUT_KEY, type RolloutRecord
 import { withAnalysisPhases } from "../../model/config/analysis-phases";
 import { planOf } from "../../model/config/rollout";
 import { openRolloutSession, type RolloutSession } from "../rollout/session";
+import { preflight } from "../preflight";
 import { readStackConfigValues } from "../stack-file";
 import type { CommandContext } from "./context";
 import { isMoving, REGION_MOVE_KEY, type RegionMoveRecord } from "../dr/record";
@@ -67,6 +68,7 @@ export async function rollback(ctx: CommandContext, flags: RollbackFlags): Promi
   }
   const move = (await session.store.get<RegionMoveRecord>(REGION_MOVE_KEY))?.value;
   if (move && isMoving(move)) throw new RegionMoveInProgressError(ctx.stack, move);
+  await preflight(session.config, ctx.stack, ctx.workDir);
   const list = await listReleases(session.store);
   const target = pickTarget(list, flags.to, ctx.stack);
   const current = list.at(-1)!;

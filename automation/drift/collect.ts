@@ -7,6 +7,7 @@ import type { EngineEvent, OpType, StepEventMetadata } from "@pulumi/pulumi/auto
 import { nameOfUrn, type CheckedResource, type Observation, type Question, type ResourceOp } from "./model";
 import { localFaults } from "../../components/local/faults";
 import { containsSecret, diffProperties } from "./properties";
+import { isServerManaged } from "./server-fields";
 
 /** Engine step ops → what happens to the resource; same/read/refresh are no change. */
 const OPS: Partial<Record<OpType | string, ResourceOp>> = {
@@ -63,7 +64,8 @@ export class ObservationCollector {
     const key = this.question === "cloud" ? "outputs" : "inputs";
     const before = (meta.old?.[key] ?? undefined) as Bag | undefined;
     const after = (meta.new?.[key] ?? undefined) as Bag | undefined;
-    let { changes, truncated } = op === "update" || op === "replace" ? diffProperties(before, after) : { changes: [], truncated: 0 };
+    const skip = (path: string) => isServerManaged(meta.type, path);
+    let { changes, truncated } = op === "update" || op === "replace" ? diffProperties(before, after, skip) : { changes: [], truncated: 0 };
     // The engine redacts secrets in events on both sides, so a changed secret shows no difference.
     const secretChange = op === "update" && changes.length === 0 && (containsSecret(before) || containsSecret(after)) ? true : undefined;
     if (this.question === "cloud" && op === "update" && changes.length === 0 && !secretChange) {
@@ -77,7 +79,7 @@ export class ObservationCollector {
     if (this.question === "code" && (op === "update" || op === "replace") && changes.length === 0) {
       // Declared inputs unchanged, yet the engine plans a change: state's values differ from
       // them (e.g. accepted drift). Compare what the program declares with what state holds.
-      ({ changes, truncated } = diffProperties(pick(meta.old?.outputs as Bag | undefined, after), after));
+      ({ changes, truncated } = diffProperties(pick(meta.old?.outputs as Bag | undefined, after), after, skip));
     }
     // Nothing declared differs from state, not even a secret, yet the provider plans an update:
     // state records a fault an earlier refresh found (a failed repair, say). Not a code change.

@@ -45,7 +45,11 @@ function equal(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function walk(before: unknown, after: unknown, path: string, out: PropertyChange[]): void {
+/** Paths not to compare (and the subtrees under them). */
+export type SkipPath = (path: string) => boolean;
+
+function walk(before: unknown, after: unknown, path: string, out: PropertyChange[], skip?: SkipPath): void {
+  if (path && skip?.(path)) return;
   if (isSecretValue(before) || isSecretValue(after)) {
     // A secret changed, or stopped/started being secret: say where, never what.
     if (!equal(before, after)) out.push({ path, before: before === undefined ? undefined : REDACTED, after: after === undefined ? undefined : REDACTED });
@@ -55,21 +59,21 @@ function walk(before: unknown, after: unknown, path: string, out: PropertyChange
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
     for (const key of [...keys].sort()) {
       if (INTERNAL_KEY.test(key)) continue;
-      walk(before[key], after[key], joinPath(path, key), out);
+      walk(before[key], after[key], joinPath(path, key), out, skip);
     }
     return;
   }
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    before.forEach((item, i) => walk(item, after[i], joinPath(path, i), out));
+    before.forEach((item, i) => walk(item, after[i], joinPath(path, i), out, skip));
     return;
   }
   if (!equal(before, after)) out.push({ path, before: redactValue(before, path), after: redactValue(after, path) });
 }
 
-/** Every leaf that differs, in path order, at most MAX_CHANGES_PER_RESOURCE (the rest counted). */
-export function diffProperties(before: Bag | undefined, after: Bag | undefined): { changes: PropertyChange[]; truncated: number } {
+/** Every leaf that differs, in path order, at most MAX_CHANGES_PER_RESOURCE (the rest counted); `skip` leaves paths out before counting. */
+export function diffProperties(before: Bag | undefined, after: Bag | undefined, skip?: SkipPath): { changes: PropertyChange[]; truncated: number } {
   const out: PropertyChange[] = [];
-  walk(before ?? {}, after ?? {}, "", out);
+  walk(before ?? {}, after ?? {}, "", out, skip);
   const kept = out.slice(0, MAX_CHANGES_PER_RESOURCE);
   return { changes: kept, truncated: out.length - kept.length };
 }

@@ -8,6 +8,7 @@
  */
 import { SLOTS, type Slot, type Weights } from "../../model/weights";
 import type { Answer, Finding, HealthAssessment, Observations, Verdict } from "./model";
+import { kubernetesFindings } from "./kubernetes";
 
 const ok = (answer: Answer) => answer.status !== undefined && answer.status >= 200 && answer.status < 300;
 const pct = (w: Weights) => `blue ${w.blue}% / green ${w.green}%`;
@@ -120,6 +121,9 @@ function workloadFindings(obs: Observations): Finding[] {
 function weightFindings(obs: Observations): Finding[] {
   const declared = obs.declared.weights;
   const live = obs.liveWeights;
+  if (obs.liveWeightsError) {
+    return [{ level: "degraded", subject: "weights", message: `the live weights cannot be read: ${obs.liveWeightsError}`, fix: "run `switchyard drift` to see what changed; `switchyard deploy` recreates what is gone" }];
+  }
   if (!live) {
     // The local target always reads back (a failure is a haproxy finding); clouds cannot here.
     return obs.target === "local" ? [] : [{ level: "note", subject: "weights", message: `live weights are not read back on ${obs.target}; state records ${declared ? pct(declared) : "none"}` }];
@@ -155,7 +159,8 @@ function dedupe(findings: Finding[]): Finding[] {
 const RANK: Record<Finding["level"], number> = { down: 2, degraded: 1, note: 0 };
 
 export function assessHealth(obs: Observations, stack = "<stack>"): HealthAssessment {
-  return assessmentOf([...endpointFindings(obs), ...proxyFindings(obs), ...workloadFindings(obs), ...weightFindings(obs), ...engineFindings(obs, stack)]);
+  const cluster = obs.kubernetes ? kubernetesFindings(obs.kubernetes, { weights: obs.declared.weights, versions: obs.declared.versions, capacities: obs.capacities }) : [];
+  return assessmentOf([...endpointFindings(obs), ...proxyFindings(obs), ...workloadFindings(obs), ...weightFindings(obs), ...cluster, ...engineFindings(obs, stack)]);
 }
 
 /** The verdict of findings, from whatever observed them: the worst decides; problems worst first. */

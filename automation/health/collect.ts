@@ -6,7 +6,10 @@
 import { workloadMarker } from "../../components/local/workload-provider";
 import { SLOTS, type Slot, type Weights } from "../../model/weights";
 import { pendingOperations } from "../recovery/pending";
-import type { Answer, Observations, ProcessObservation } from "./model";
+import type { Answer, KubernetesObservation, Observations, ProcessObservation } from "./model";
+import type { KubernetesOutputs } from "../../model/outputs";
+import { readLiveWeights } from "../routers/data-plane";
+import { observeKubernetes } from "./kubernetes";
 import { digestOnDisk, getAnswer, probeEndpoint, probeProxy, processAlive, readFileBackendLock, type EngineLock } from "./probes";
 
 /** The stack outputs the health check reads (see stacks/program.ts). */
@@ -17,6 +20,9 @@ export interface HealthOutputs {
   readonly slots?: Partial<Record<Slot, { version?: string; endpoint?: string }>>;
   readonly trafficSocket?: string;
   readonly trafficBackend?: string;
+  readonly trafficMechanism?: string;
+  readonly capacities?: Partial<Record<Slot, number>>;
+  readonly kubernetes?: KubernetesOutputs;
 }
 
 /** The slice of an exported state the health check reads: local processes and pending operations. */
@@ -50,9 +56,22 @@ export interface Probes {
   proxy(socketPath: string, backend: string): ReturnType<typeof probeProxy>;
   alive(pid: number | undefined, marker: string): boolean;
   lock(backendUrl: string, project: string, stack: string): { checked: boolean; lock?: EngineLock };
+  /** A cloud target's live weights through its mechanism's read-back (undefined: cannot be read from here). */
+  liveWeights?(outputs: HealthOutputs): Promise<Weights | undefined>;
+  /** The Kubernetes target's objects, from the API server. */
+  kubernetes?(names: KubernetesOutputs): Promise<KubernetesObservation>;
 }
 
-export const realProbes: Probes = { fileDigest: digestOnDisk, endpoint: probeEndpoint, get: getAnswer, proxy: probeProxy, alive: processAlive, lock: readFileBackendLock };
+export const realProbes: Probes = {
+  fileDigest: digestOnDisk,
+  endpoint: probeEndpoint,
+  get: getAnswer,
+  proxy: probeProxy,
+  alive: processAlive,
+  lock: readFileBackendLock,
+  liveWeights: ({ trafficMechanism, kubernetes }) => readLiveWeights({ trafficMechanism, kubernetes }),
+  kubernetes: (names) => observeKubernetes(names),
+};
 
 const WORKLOAD_TYPE = "pulumi-nodejs:dynamic/local:Workload";
 const HAPROXY_TYPE = "pulumi-nodejs:dynamic/local:HaproxyInstance";
@@ -102,13 +121,24 @@ export async function collectObservations(input: CollectInput, probes: Probes = 
   const slotAnswers = local
     ? Promise.all(running.map(async (slot) => [slot, await probes.get(urlOf(outputs.slots![slot]!.endpoint!, "/healthz"))] as const))
     : Promise.resolve([]);
-  const [answers, proxy, direct] = await Promise.all([
+  // A cloud target is read through its mechanism (the Kubernetes API server; the clouds cannot be read from here).
+  const cloudWeights: Promise<{ weights?: Weights; error?: string }> =
+    !local && probes.liveWeights
+      ? probes.liveWeights(outputs).then(
+          (weights) => ({ weights }),
+          (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
+        )
+      : Promise.resolve({});
+  const kubernetesRead = outputs.kubernetes && probes.kubernetes ? probes.kubernetes(outputs.kubernetes) : undefined;
+  const [answers, proxy, direct, cloud, kubernetes] = await Promise.all([
     endpointUrl ? probes.endpoint(endpointUrl, input.requests ?? 4) : Promise.resolve(undefined),
     proxyRead,
     slotAnswers,
+    cloudWeights,
+    kubernetesRead,
   ]);
 
-  let liveWeights: Weights | undefined;
+  let liveWeights: Weights | undefined = cloud.weights;
   if (proxy && "servers" in proxy && proxy.servers.blue && proxy.servers.green) {
     // A server in maintenance takes no traffic whatever its weight says.
     const effective = (slot: Slot) => (proxy.servers[slot]!.status.startsWith("MAINT") ? 0 : proxy.servers[slot]!.weight);
@@ -133,6 +163,9 @@ export async function collectObservations(input: CollectInput, probes: Probes = 
     proxyConfig: observedProcesses?.proxyConfig,
     workloads: local ? workloads : undefined,
     liveWeights,
+    ...(cloud.error ? { liveWeightsError: cloud.error } : {}),
+    ...(kubernetes ? { kubernetes } : {}),
+    ...(outputs.capacities ? { capacities: outputs.capacities } : {}),
     rollout: input.rollout,
     engine: { lock: lock.lock, lockChecked: lock.checked, pending: input.state ? pendingOperations(input.state).map((op) => `${op.kind} ${op.urn.split("::").pop()} (${op.type}) never finished`) : [] },
   };

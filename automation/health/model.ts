@@ -4,6 +4,7 @@
  * them (assess.ts), so every rule is table-tested without a running service.
  */
 import type { Slot, Weights } from "../../model/weights";
+import type { KubernetesOutputs } from "../../model/outputs";
 
 export type Verdict = "healthy" | "degraded" | "down";
 
@@ -29,6 +30,29 @@ export interface ProcessObservation {
   readonly alive: boolean;
 }
 
+/** A slot's Deployment as the API server reports it. */
+export interface DeploymentObservation {
+  /** spec.replicas */
+  readonly replicas: number;
+  /** status.readyReplicas (absent: 0) */
+  readonly ready: number;
+  /** The first container's image. */
+  readonly image?: string;
+}
+
+/** The Kubernetes target's objects as the API server reports them. */
+export interface KubernetesObservation {
+  readonly names: KubernetesOutputs;
+  /** The API server could not be read: why. */
+  readonly error?: string;
+  /** null: the Deployment is gone. */
+  readonly deployments: Partial<Record<Slot, DeploymentObservation | null>>;
+  /** false: the Service is gone. */
+  readonly services: Partial<Record<Slot, boolean>>;
+  /** The route's Accepted condition from its first parent; absent without a route, or when the route is gone (the weights' read-back says so). */
+  readonly routeAccepted?: { readonly status: string; readonly reason?: string; readonly message?: string } | null;
+}
+
 export interface Observations {
   readonly target: string;
   /** The public endpoint and its answers; undefined when the stack has no endpoint output. */
@@ -51,6 +75,12 @@ export interface Observations {
   readonly workloads?: Partial<Record<Slot, { readonly process?: ProcessObservation; readonly answer?: Answer; readonly url?: string }>>;
   /** Weights read back from the data plane; undefined when this target cannot be read. */
   readonly liveWeights?: Weights;
+  /** Why the live weights could not be read, when this target can be read and the read failed. */
+  readonly liveWeightsError?: string;
+  /** Kubernetes target: its objects as the API server reports them. */
+  readonly kubernetes?: KubernetesObservation;
+  /** Replicas or instances per slot as state records them. */
+  readonly capacities?: Partial<Record<Slot, number>>;
   /**
    * A rollout in progress and every split it may have in flight (its recorded weights, its current
    * step, back on stable): these explain live weights that differ from state for a moment.

@@ -5,10 +5,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgsError } from "../errors";
+import { OWNED_ANNOTATIONS } from "../kubernetes/annotations";
 import { checkedWeights } from "../traffic/checked-weights";
 import { HttpRouteSplit, type GatewayRef } from "../traffic/k8s-http-route";
 import { ServiceSwitch, toServiceSelectorSlot } from "../traffic/k8s-service-switch";
 import type { MechanismKind } from "../../model/mechanism";
+import type { KubernetesOutputs } from "../../model/outputs";
 import { SLOTS, type Slot, type Weights } from "../../model/weights";
 import { assertHealthCheck, assertScaledDown, assertSlots, HEALTH_DEFAULTS, slotCapacities, type HealthCheckSpec, type SlotSpec } from "./slots";
 
@@ -54,6 +56,8 @@ export class KubernetesBlueGreenEnvironment extends pulumi.ComponentResource {
   readonly capacities: Readonly<Record<Slot, pulumi.Output<number>>>;
   readonly slotEndpoints: Readonly<Record<Slot, pulumi.Output<string>>>;
   readonly trafficUrns: pulumi.Output<string[]>;
+  /** Where the objects are, by name, for read-back and health from the API server. */
+  readonly objects: pulumi.Output<Omit<KubernetesOutputs, "context">>;
   /** The kind of traffic split this environment built. */
   readonly mechanism: MechanismKind;
 
@@ -75,6 +79,7 @@ export class KubernetesBlueGreenEnvironment extends pulumi.ComponentResource {
     const services: Partial<Record<Slot, string>> = {};
     const versions: Partial<Record<Slot, pulumi.Output<string>>> = {};
     const deployments: k8s.apps.v1.Deployment[] = [];
+    const serviceResources: k8s.core.v1.Service[] = [];
     for (const slot of SLOTS) {
       const labels = { app: args.service, slot };
       const version = args.slots[slot].version;
@@ -83,7 +88,7 @@ export class KubernetesBlueGreenEnvironment extends pulumi.ComponentResource {
         new k8s.apps.v1.Deployment(
           `${name}-${slot}`,
           {
-            metadata: { name: `${args.service}-${slot}`, namespace: args.namespace, labels },
+            metadata: { name: `${args.service}-${slot}`, namespace: args.namespace, labels, annotations: { ...OWNED_ANNOTATIONS } },
             spec: {
               replicas: this.capacities[slot],
               selector: { matchLabels: labels },
@@ -107,15 +112,25 @@ export class KubernetesBlueGreenEnvironment extends pulumi.ComponentResource {
           child,
         ),
       );
-      new k8s.core.v1.Service(
-        `${name}-${slot}-service`,
-        { metadata: { name: `${args.service}-${slot}`, namespace: args.namespace, labels }, spec: { selector: labels, ports: [{ name: "http", port: 80, targetPort: port }] } },
-        child,
+      serviceResources.push(
+        new k8s.core.v1.Service(
+          `${name}-${slot}-service`,
+          {
+            metadata: { name: `${args.service}-${slot}`, namespace: args.namespace, labels, annotations: { ...OWNED_ANNOTATIONS } },
+            spec: { selector: labels, ports: [{ name: "http", port: 80, targetPort: port }] },
+          },
+          child,
+        ),
       );
       services[slot] = `${args.service}-${slot}`;
       versions[slot] = pulumi.output(version);
     }
     const slotServices = services as Record<Slot, string>;
+    const names = {
+      namespace: args.namespace,
+      deployments: pulumi.all([deployments[0]!.metadata.name, deployments[1]!.metadata.name]).apply(([blue, green]) => ({ blue, green })),
+      services: pulumi.all([serviceResources[0]!.metadata.name, serviceResources[1]!.metadata.name]).apply(([blue, green]) => ({ blue, green })),
+    };
     if (args.gateway) {
       const split = new HttpRouteSplit(
         `${name}-traffic`,
@@ -125,6 +140,7 @@ export class KubernetesBlueGreenEnvironment extends pulumi.ComponentResource {
       this.weights = split.weights;
       this.endpoint = split.endpoint;
       this.trafficUrns = pulumi.all([split.route.urn]);
+      this.objects = pulumi.output({ ...names, route: split.route.metadata.name });
       this.mechanism = "k8s-http-route";
     } else {
       const split = new ServiceSwitch(
@@ -136,6 +152,7 @@ export class KubernetesBlueGreenEnvironment extends pulumi.ComponentResource {
       this.weights = split.weights;
       this.endpoint = split.endpoint;
       this.trafficUrns = pulumi.all([split.service.urn]);
+      this.objects = pulumi.output({ ...names, switchService: split.service.metadata.name });
       this.mechanism = "k8s-service-switch";
     }
     this.versions = versions as Record<Slot, pulumi.Output<string>>;

@@ -29,6 +29,24 @@ export const retiredScaleDownSchema = z
   .refine((value) => value === undefined, { message: "is no longer a setting: the driver scales the idle slot down itself after a blue-green switch" })
   .optional();
 
-export const imageSchema = z.string({ message: "is required: the image repository (the slot version is its tag)" }).min(1, "must not be empty").refine((s) => !/:[^/]+$/.test(s), {
-  message: "must not carry a tag: the tag comes from switchyard:slots.<slot>.version",
-});
+/**
+ * An image repository as the distribution reference grammar has it: an optional registry host
+ * (with a port), then lowercase path components separated by `.`, `_`, `__` or dashes. No
+ * cluster or cloud checks this when a workload is declared (the Kubernetes API server stores any
+ * non-empty string): a bad reference is found only when a node pulls it, after the rollout began.
+ */
+const ALNUM = "[a-z0-9]+";
+const PATH_COMPONENT = `${ALNUM}(?:(?:[._]|__|-+)${ALNUM})*`;
+const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const DOMAIN = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?`;
+export const IMAGE_REPOSITORY = new RegExp(`^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+/** A tag: what a slot's version becomes on a container target. */
+export const IMAGE_TAG = /^[\w][\w.-]{0,127}$/;
+
+export const imageSchema = z
+  .string({ message: "is required: the image repository (the slot version is its tag)" })
+  .min(1, "must not be empty")
+  .refine((s) => !/:[^/]+$/.test(s), { message: "must not carry a tag: the tag comes from switchyard:slots.<slot>.version" })
+  .refine((s) => /:[^/]+$/.test(s) || (s.length <= 255 && IMAGE_REPOSITORY.test(s)), {
+    message: "is not a valid image repository: lowercase path components (letters, digits, '.', '_', '-') after an optional registry host, e.g. ghcr.io/org/app",
+  });

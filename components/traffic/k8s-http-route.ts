@@ -5,6 +5,8 @@ import { checkedWeights } from "./checked-weights";
 import { SLOTS, type Slot, type Weights } from "../../model/weights";
 import { assertValidWeights } from "./checked-weights";
 import { k8sHttpRoute } from "./mechanisms/k8s-http-route";
+import { OWNED_ANNOTATIONS } from "../kubernetes/annotations";
+import { routeShares } from "../kubernetes/read-back";
 
 const TYPE = "switchyard:traffic:HttpRouteSplit";
 
@@ -57,7 +59,7 @@ export class HttpRouteSplit extends pulumi.ComponentResource {
           name,
           namespace: args.namespace,
           // A custom resource is "ready" at once unless told what to wait for.
-          annotations: { "pulumi.com/waitFor": 'jsonpath={.status.parents[0].conditions[?(@.type=="Accepted")].status}=True' },
+          annotations: { ...OWNED_ANNOTATIONS, "pulumi.com/waitFor": 'jsonpath={.status.parents[0].conditions[?(@.type=="Accepted")].status}=True' },
         },
         spec: {
           parentRefs: [{ name: args.gateway.name, namespace: args.gateway.namespace ?? args.namespace }],
@@ -67,7 +69,9 @@ export class HttpRouteSplit extends pulumi.ComponentResource {
       },
       { parent: this, provider: args.provider },
     );
-    this.weights = weights;
+    // The weights the route holds as the provider read it after applying, not the ones asked for.
+    const stored = (this.route as unknown as { spec: pulumi.Output<Parameters<typeof routeShares>[0]["spec"]> }).spec;
+    this.weights = pulumi.all([stored, this.route.metadata]).apply(([spec, metadata]) => routeShares({ spec, metadata: { namespace: metadata?.namespace } }, args.services));
     this.endpoint = pulumi.output(`http://${args.hostnames[0] ?? `${name}.${args.namespace}`}`);
     this.registerOutputs({ weights: this.weights, endpoint: this.endpoint });
   }

@@ -8,6 +8,7 @@ import { checkedWeights } from "./checked-weights";
 import { type Slot, type Weights } from "../../model/weights";
 import { assertValidWeights } from "./checked-weights";
 import { k8sServiceSwitch } from "./mechanisms/k8s-service-switch";
+import { OWNED_ANNOTATIONS } from "../kubernetes/annotations";
 
 const TYPE = "switchyard:traffic:ServiceSwitch";
 
@@ -44,7 +45,7 @@ export class ServiceSwitch extends pulumi.ComponentResource {
     this.service = new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: { name: args.serviceName, namespace: args.namespace },
+        metadata: { name: args.serviceName, namespace: args.namespace, annotations: { ...OWNED_ANNOTATIONS } },
         spec: { type: "ClusterIP", selector: active.apply((slot) => ({ ...args.selector, slot })), ports: [{ name: "http", port, targetPort: args.targetPort }] },
       },
       { parent: this, provider: args.provider },

@@ -25,6 +25,11 @@ export const kubernetesSchema = z.strictObject({
       name: label("Gateway name"),
       namespace: label("Gateway namespace").optional(),
       hostnames: z.array(z.string().min(1)).min(1, "needs at least one host name"),
+      /**
+       * Where clients (and `status`, `deploy`'s check and `drift`) reach the route through the
+       * Gateway, when not at http://<first hostname>: https, a port, or the Gateway's address.
+       */
+      endpoint: z.url({ protocol: /^https?$/, message: "must be an http:// or https:// URL, e.g. https://hello.example.com" }).optional(),
     })
     .optional(),
   /** Retired: refused with the fix (see retiredScaleDownSchema). */
@@ -49,6 +54,8 @@ function build(common: CommonConfig, block: KubernetesBlock): TargetOutputs {
   });
   return {
     ...environmentOutputs(env),
+    ...(block.gateway?.endpoint ? { endpoint: block.gateway.endpoint } : {}),
+    kubernetes: env.objects.apply((objects) => ({ context: block.context, ...objects })),
     trafficMode: block.gateway ? "weighted" : "all-or-nothing",
   };
 }

@@ -56,7 +56,16 @@ describe("stack targets", () => {
         assert.ok(MECHANISM_KINDS.includes(out.trafficMechanism as MechanismKind), `exports its traffic mechanism, got ${String(out.trafficMechanism)}`);
         const urns = await promiseOf(out.trafficUrns as pulumi.Output<string[]>);
         assert.ok(urns.length >= 1 && urns.every((u) => u.startsWith("urn:pulumi:")));
-        if (name !== "kubernetes") {
+        if (name === "kubernetes") {
+          // Where the objects are, for read-back and health from the API server.
+          assert.deepEqual(await promiseOf(out.kubernetes as pulumi.Output<unknown>), {
+            context: "kind-switchyard",
+            namespace: "apps",
+            deployments: { blue: "hello-blue", green: "hello-green" },
+            services: { blue: "hello-blue", green: "hello-green" },
+            route: "hello-traffic",
+          });
+        } else {
           const dr = out.dr as { failover: pulumi.Output<{ primary: string; standby: string }> };
           const failover = await promiseOf(dr.failover);
           assert.ok(failover.primary && failover.standby && failover.primary !== failover.standby);
@@ -104,6 +113,13 @@ describe("stack targets", () => {
       assert.ok(found.some((m) => m.startsWith("image: must not carry a tag")), found.join("\n"));
       assert.ok(found.some((m) => m.startsWith("healthCheck: is required")), found.join("\n"));
       assert.ok(found.some((m) => /Unrecognized key/i.test(m)), found.join("\n"));
+    });
+    it("rejects a kubernetes gateway endpoint that is no http(s) URL", () => {
+      const block = structuredClone(stackFile("kubernetes")["switchyard:kubernetes"]) as { gateway: { endpoint?: string } };
+      block.gateway.endpoint = "hello.example.com:8443";
+      assert.ok(messages("kubernetes", block).some((m) => m.startsWith("gateway.endpoint: must be an http:// or https:// URL")), messages("kubernetes", block).join("\n"));
+      block.gateway.endpoint = "https://hello.example.com:8443";
+      assert.ok(kubernetesTarget.schema.safeParse(block).success);
     });
     it("rejects Traffic Manager with an unsupported probe interval", () => {
       const block = { ...(stackFile("azure")["switchyard:azure"] as object), traffic: "traffic-manager", healthCheck: { path: "/healthz", intervalSeconds: 15 } };

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import * as http from "node:http";
 import * as https from "node:https";
 import { tmpdir } from "node:os";
 import { startKubeCluster, type KubeCluster } from "../support/kube-cluster";
@@ -208,6 +209,54 @@ describe("Kubernetes test cluster (real API server, Gateway API CRDs, kwok)", fu
       90_000,
     );
     assert.equal(new Set(addresses).size, 2);
+  });
+
+  it("simulates each Gateway's data plane: a backend drawn by the route's weights, answered for a ready pod by its labels; 404, 500 and 503 as a Gateway would", async function () {
+    this.timeout(120_000);
+    const url = await cluster.createGateway("plane", "gateway-system");
+    assert.match(url, /^http:\/\/localhost:\d+$/);
+    assert.equal(await cluster.createGateway("plane", "gateway-system"), url, "one data plane per Gateway");
+    const routes = `/apis/gateway.networking.k8s.io/v1/namespaces/${NAMESPACE}/httproutes`;
+    const route = (refs: object[]) => ({
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "HTTPRoute",
+      metadata: { name: "plane", namespace: NAMESPACE },
+      spec: { parentRefs: [{ name: "plane", namespace: "gateway-system" }], hostnames: ["localhost"], rules: [{ backendRefs: refs }] },
+    });
+    // The Service "hello" of the tests above selects hello-blue's two ready pods.
+    assert.equal((await cluster.request("POST", routes, route([{ name: "hello", port: 80, weight: 1 }, { name: "missing", port: 80, weight: 0 }]))).status, 201);
+    // node:http, not fetch: fetch does not let a request name another Host.
+    const get = (host?: string) =>
+      new Promise<{ status: number; body: Record<string, string> }>((resolve, reject) => {
+        http.get(`${url}/healthz`, host ? { headers: { host } } : {}, (res) => {
+          let text = "";
+          res.on("data", (chunk) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        }).on("error", reject);
+      });
+    const served = await cluster.waitFor("the route to be accepted and served", async () => {
+      const answer = await get();
+      return answer.status === 200 ? answer : undefined;
+    });
+    assert.equal(served.body.slot, "blue");
+    assert.equal(served.body.service, "hello");
+    assert.match(served.body.pod!, /^hello-blue-/);
+    assert.equal((await get("elsewhere.example")).status, 404, "no route for that host");
+
+    const patch = (refs: object[]) => cluster.request("PATCH", `${routes}/plane`, { spec: { rules: [{ backendRefs: refs }] } }, "application/merge-patch+json");
+    await patch([{ name: "hello", port: 80, weight: 0 }, { name: "missing", port: 80, weight: 1 }]);
+    assert.equal((await cluster.waitFor("the missing backend to be drawn", async () => ((await get()).status === 500 ? true : undefined))), true);
+    await patch([{ name: "hello", port: 80, weight: 0 }, { name: "missing", port: 80, weight: 0 }]);
+    const none = await get();
+    assert.equal(none.status, 500);
+    assert.match(none.body.error!, /every backend of HTTPRoute plane has weight 0/);
+
+    const empty = { apiVersion: "v1", kind: "Service", metadata: { name: "empty", namespace: NAMESPACE }, spec: { selector: { app: "nothing" }, ports: [{ port: 80 }] } };
+    assert.equal((await cluster.request("POST", `/api/v1/namespaces/${NAMESPACE}/services`, empty)).status, 201);
+    await patch([{ name: "empty", port: 80, weight: 1 }]);
+    const unready = await get();
+    assert.equal(unready.status, 503);
+    assert.match(unready.body.error!, /has no ready endpoint/);
   });
 });
 

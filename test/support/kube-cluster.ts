@@ -11,17 +11,25 @@
  * pods on them with the module's "fast" stages, so that a Deployment's pods are scheduled, become
  * Running and Ready, and the Deployment Available. No container runs and no traffic flows.
  *
+ * With the simulated Gateway controller comes a simulated data plane: per Gateway, an HTTP server
+ * on loopback (the address createGateway gives) that routes each request as a Gateway would from what the API server holds (the
+ * accepted HTTPRoute for the Host, a backend drawn by the route's weights, a ready endpoint of that
+ * Service), and answers for the pod it picked with the sample service's JSON made from the pod's
+ * labels (service, slot, version). No container runs, so it says nothing about an application;
+ * it makes what the API server says observable the way a client sees it.
+ *
  * Everything started is stopped by stop(), and by startKubeCluster itself when a start fails.
  * Fails (never skips) naming what is missing.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import * as https from "node:https";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { freePorts } from "./ports";
+import { freePort, freePorts } from "./ports";
 
 export interface KubeTools {
   readonly binDir: string;
@@ -76,9 +84,11 @@ export interface KubeCluster {
   ensureNamespace(name: string): Promise<void>;
   /**
    * A Gateway (one HTTP listener on port 80) of the simulated controller's GatewayClass, and its
-   * namespace, unless they exist: what a `kubernetes` stack's `gateway` names.
+   * namespace, unless they exist: what a `kubernetes` stack's `gateway` names. Resolves to its
+   * simulated data plane's address, http://localhost:PORT (a route attached to it with the
+   * hostname "localhost" is reached there).
    */
-  createGateway(name: string, namespace: string): Promise<void>;
+  createGateway(name: string, namespace: string): Promise<string>;
   /** One request to the API server as the admin. */
   request(method: string, apiPath: string, body?: unknown, contentType?: string): Promise<KubeResponse>;
   /** Polls `check` until it gives a value (not undefined), or fails after `timeoutMs` naming `what`. */
@@ -182,6 +192,9 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
   const withKwok = options.kwok ?? true;
   const context = options.context ?? DEFAULT_CONTEXT;
   let stopGatewayController: (() => Promise<void>) | undefined;
+  /** The simulated data plane's servers, of every Gateway made. */
+  const dataPlanes: Server[] = [];
+  const gatewayUrls = new Map<string, string>();
   const tools = await findKubeTools(CLUSTER_BINARIES.filter((name) => withKwok || name !== "kwok"));
   const nodeCount = withKwok ? (options.nodes ?? 1) : 0;
   const dir = mkdtempSync(path.join(tmpdir(), "sy-kube-"));
@@ -429,7 +442,19 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
         spec: { controllerName: SIMULATED_GATEWAY_CONTROLLER },
       });
       if (created.status !== 201) throw new Error(`creating the GatewayClass ${GATEWAY_CLASS} failed (${created.status}): ${created.body?.message}`);
-      stopGatewayController = startSimulatedGatewayController(request);
+      const stopController = startSimulatedGatewayController(request);
+      stopGatewayController = async () => {
+        await Promise.all(
+          dataPlanes.splice(0).map(
+            (server) =>
+              new Promise<void>((resolve) => {
+                server.close(() => resolve());
+                server.closeAllConnections();
+              }),
+          ),
+        );
+        await stopController();
+      };
     }
 
     const nodes: string[] = [];
@@ -503,6 +528,15 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
         };
         const created = await request("POST", `/apis/gateway.networking.k8s.io/v1/namespaces/${namespace}/gateways`, gateway);
         if (created.status !== 201 && created.status !== 409) throw new Error(`creating the Gateway ${namespace}/${name} failed (${created.status}): ${created.body?.message}`);
+        const key = `${namespace}/${name}`;
+        const known = gatewayUrls.get(key);
+        if (known) return known;
+        if (!stopGatewayController) throw new Error("a Gateway's data plane is simulated with the simulated Gateway controller only");
+        const port = await freePort();
+        dataPlanes.push(...(await startSimulatedDataPlane(request, { name, namespace }, port)));
+        const url = `http://localhost:${port}`;
+        gatewayUrls.set(key, url);
+        return url;
       },
       logTail,
       async stop() {
@@ -586,4 +620,71 @@ function startSimulatedGatewayController(request: Request): () => Promise<void> 
     stopped = true;
     await loop;
   };
+}
+
+const routeAccepted = (route: any) =>
+  (route.status?.parents ?? []).some(
+    (p: any) => p.controllerName === SIMULATED_GATEWAY_CONTROLLER && (p.conditions ?? []).some((c: Condition) => c.type === "Accepted" && c.status === "True"),
+  );
+
+/** One weighted draw: the index of the ref taken, undefined when every weight is 0. */
+function drawByWeight(weights: readonly number[]): number | undefined {
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  if (total <= 0) return undefined;
+  let point = Math.random() * total;
+  for (let i = 0; i < weights.length; i++) {
+    point -= weights[i]!;
+    if (point < 0) return i;
+  }
+  return weights.length - 1;
+}
+
+/**
+ * The simulated Gateways' data plane (see the module comment). Answers as the Gateway API asks a
+ * data plane to: 404 when no accepted route matches the host, 500 when every backend weight is 0
+ * or the backend Service does not exist, 503 when the Service has no ready endpoint.
+ */
+async function startSimulatedDataPlane(request: Request, gateway: { name: string; namespace: string }, port: number): Promise<Server[]> {
+  const attached = (r: any) =>
+    (r.spec?.parentRefs ?? []).some((p: any) => (p.kind ?? "Gateway") === "Gateway" && p.name === gateway.name && (p.namespace ?? r.metadata.namespace) === gateway.namespace);
+  const route = async (host: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const routes = await request("GET", "/apis/gateway.networking.k8s.io/v1/httproutes");
+    const matching = ((routes.body?.items ?? []) as any[])
+      .filter((r) => attached(r) && routeAccepted(r) && (!(r.spec?.hostnames?.length) || r.spec.hostnames.includes(host)))
+      .sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)));
+    const chosen = matching[0];
+    if (!chosen) return { status: 404, body: { error: `no accepted HTTPRoute for host ${host}` } };
+    const refs: any[] = chosen.spec.rules?.[0]?.backendRefs ?? [];
+    const index = drawByWeight(refs.map((ref) => ref.weight ?? 1));
+    if (index === undefined) return { status: 500, body: { error: `every backend of HTTPRoute ${chosen.metadata.name} has weight 0` } };
+    const ref = refs[index];
+    const namespace = ref.namespace ?? chosen.metadata.namespace;
+    const service = await request("GET", `/api/v1/namespaces/${namespace}/services/${ref.name}`);
+    if (service.status !== 200) return { status: 500, body: { error: `backend Service ${namespace}/${ref.name} does not exist` } };
+    const slices = await request("GET", `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices?labelSelector=${encodeURIComponent(`kubernetes.io/service-name=${ref.name}`)}`);
+    const ready = ((slices.body?.items ?? []) as any[]).flatMap((slice) => (slice.endpoints ?? []).filter((e: any) => e.conditions?.ready && e.targetRef?.kind === "Pod"));
+    if (ready.length === 0) return { status: 503, body: { error: `Service ${namespace}/${ref.name} has no ready endpoint` } };
+    const endpoint = ready[Math.floor(Math.random() * ready.length)];
+    const pod = await request("GET", `/api/v1/namespaces/${endpoint.targetRef.namespace ?? namespace}/pods/${endpoint.targetRef.name}`);
+    if (pod.status !== 200) return { status: 503, body: { error: `pod ${endpoint.targetRef.name} is gone` } };
+    const labels = pod.body.metadata?.labels ?? {};
+    return { status: 200, body: { service: labels.app, version: labels.version, slot: labels.slot, pod: pod.body.metadata.name } };
+  };
+  const listen = (address: string) =>
+    new Promise<Server>((resolve, reject) => {
+      const server = createServer((req, res) => {
+        const host = (req.headers.host ?? "").replace(/:\d+$/, "").toLowerCase();
+        route(host).then(
+          ({ status, body }) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body)),
+          (error: Error) => res.writeHead(502, { "content-type": "application/json" }).end(JSON.stringify({ error: error.message })),
+        );
+      });
+      server.once("error", reject);
+      server.listen(port, address, () => resolve(server));
+    });
+  // "localhost" is 127.0.0.1, and on some machines ::1 as well.
+  const servers = [await listen("127.0.0.1")];
+  const v6 = await listen("::1").catch(() => undefined);
+  if (v6) servers.push(v6);
+  return servers;
 }

@@ -107,6 +107,13 @@ export interface TestProjectOptions {
    * and, with `backendUrl`, one backend); its cleanup then removes only its own stack.
    */
   readonly workDir?: string;
+  /** More environment for every engine run and CLI process (PATH, KUBECONFIG for a kubernetes stack). */
+  readonly env?: NodeJS.ProcessEnv;
+  /**
+   * The stack file's defaults for another target: `switchyard:` values written instead of the
+   * local target's (`writeConfig` overrides still merge over them).
+   */
+  readonly config?: Partial<StackConfigInput>;
 }
 
 export async function createTestProject(name: string, options: TestProjectOptions = {}): Promise<TestProject> {
@@ -132,6 +139,7 @@ export async function createTestProject(name: string, options: TestProjectOption
     ...process.env,
     PULUMI_BACKEND_URL: options.backendUrl ?? `file://${backendDir}`,
     PULUMI_CONFIG_PASSPHRASE: "engine-test-passphrase",
+    ...options.env,
   };
   let deployedSomething = false;
 
@@ -147,7 +155,7 @@ export async function createTestProject(name: string, options: TestProjectOption
         service: "hello",
         slots: { blue: { version: "1.0.0" }, green: { version: "1.1.0" } },
         traffic: { blue: 100, green: 0 },
-        local: { ports, runDir },
+        ...(options.config ?? { local: { ports, runDir } }),
         ...overrides,
       };
       // With `active` the weights are the driver's (kept in the backend); a file states no traffic then.

@@ -1,7 +1,7 @@
-/** A Service whose selector picks one slot: all-or-nothing, so only 100/0 and 0/100 exist. */
+/** A Service whose selector picks one slot: all-or-nothing, so only 100/0 and 0/100 exist. Read back from the API server. */
 import type { TrafficMechanism } from "../../../model/mechanism";
-import { cannotReadBack } from "../../../model/mechanism";
 import type { Slot } from "../../../model/weights";
+import type * as ReadBack from "../../kubernetes/read-back";
 import { ComponentArgsError } from "../../errors";
 
 export const k8sServiceSwitch: TrafficMechanism<Slot> = {
@@ -19,5 +19,5 @@ export const k8sServiceSwitch: TrafficMechanism<Slot> = {
       "use 100/0 or 0/100, or add a Gateway (HTTPRoute split) for weighted steps",
     );
   },
-  readBack: cannotReadBack,
+  readBack: (outputs) => (require("../../kubernetes/read-back") as typeof ReadBack).readSwitchWeights(outputs),
 };

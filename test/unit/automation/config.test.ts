@@ -58,6 +58,37 @@ describe("stack config validation", () => {
     });
   }
 
+  describe("a container target's image and versions", () => {
+    const kubernetes = {
+      ...valid,
+      "switchyard:target": "kubernetes",
+      "switchyard:local": undefined,
+      "switchyard:kubernetes": { context: "c", namespace: "apps", image: "ghcr.io/org/hello", capacity: { blue: 2, green: 2 }, healthCheck: { path: "/healthz" } },
+    };
+    const block = (image: string) => ({ ...kubernetes, "switchyard:kubernetes": { ...kubernetes["switchyard:kubernetes"], image } });
+
+    it("accepts registry hosts with ports and the reference grammar's separators", () => {
+      for (const image of ["nginx", "localhost:5000/team/app", "123456789012.dkr.ecr.us-east-1.amazonaws.com/hello", "ghcr.io/org/my_app--x.y"]) {
+        assert.doesNotThrow(() => parseStackConfig(block(image), "test"), image);
+      }
+    });
+
+    for (const [what, image] of [["uppercase in the path", "ghcr.io/Org/Hello"], ["a space", "ghcr.io/org/hel lo"], ["an empty path component", "ghcr.io//hello"], ["a leading separator", "ghcr.io/-hello"]]) {
+      it(`rejects an image repository with ${what}, naming switchyard:kubernetes.image`, () => {
+        const found = problems(block(image!));
+        assert.deepEqual(found.map((p) => p.path), ["switchyard:kubernetes.image"]);
+        assert.match(found[0]!.message, /is not a valid image repository/);
+      });
+    }
+
+    it("rejects a slot version that is no image tag, naming the slot; the local target takes any version", () => {
+      const found = problems({ ...kubernetes, "switchyard:slots": { blue: { version: "1.0.0 beta" }, green: { version: ".hidden" } } });
+      assert.deepEqual(found.map((p) => [p.path, p.value]), [["switchyard:slots.blue.version", '"1.0.0 beta"'], ["switchyard:slots.green.version", '".hidden"']]);
+      assert.match(found[0]!.message, /is the image tag on kubernetes and is not a valid one/);
+      assert.doesNotThrow(() => parseStackConfig({ ...valid, "switchyard:slots": { blue: { version: "1.0.0 beta" }, green: { version: "1" } } }, "test"));
+    });
+  });
+
   it("lists every problem at once", () => {
     const found = problems({ ...valid, "switchyard:service": "X", "switchyard:traffic": { blue: 1, green: 1 } });
     assert.deepEqual(found.map((p) => p.path).sort(), ["switchyard:service", "switchyard:traffic"]);

@@ -79,6 +79,24 @@ describe("drift event collector", () => {
     ]);
   });
 
+  it("kubernetes: what the API server writes itself is never drift; an edit beside it is, alone", () => {
+    const route = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+    const object = (weight: number, generation: number, managers: object[]) => ({
+      metadata: { name: "r", generation, resourceVersion: String(100 + generation), managedFields: managers, annotations: { "deployment.kubernetes.io/revision": String(generation), team: "a" } },
+      spec: { rules: [{ backendRefs: [{ name: "blue", weight }] }] },
+      status: { parents: [{ conditions: [{ type: "Accepted", observedGeneration: generation }] }] },
+    });
+    const c = new ObservationCollector("cloud");
+    // Only bookkeeping moved (a controller touched it): no observation at all.
+    c.onEvent(outputsEvent("update", "quiet", object(100, 1, [{ manager: "a" }]), object(100, 2, [{ manager: "a" }, { manager: "b" }]), route));
+    c.onEvent(outputsEvent("update", "edited", object(100, 1, [{ manager: "a" }]), { ...object(50, 2, [{ manager: "a" }, { manager: "kubectl-edit" }]), metadata: { ...object(50, 2, []).metadata, annotations: { team: "b" } } }, route));
+    assert.deepEqual(c.observations().map((o) => [o.name, o.properties.map((p) => p.path)]), [["edited", ['metadata.annotations.team', "spec.rules[0].backendRefs[0].weight"]]]);
+    // Another provider's `status` is its own business.
+    const other = new ObservationCollector("cloud");
+    other.onEvent(outputsEvent("update", "x", { status: "a" }, { status: "b" }, "aws:ec2/instance:Instance"));
+    assert.equal(other.observations().length, 1);
+  });
+
   it("a change the engine shows only as redacted secrets is still a change, with a note", () => {
     const c = new ObservationCollector("cloud");
     const hidden = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "[secret]" };

@@ -25,6 +25,30 @@ function local(overrides: Partial<Observations> = {}): Observations {
   };
 }
 
+const names = { context: "ctx", namespace: "apps", deployments: { blue: "hello-blue", green: "hello-green" }, services: { blue: "hello-blue", green: "hello-green" }, route: "hello-traffic" };
+const deployment = (tag: string, replicas = 2, ready = replicas) => ({ replicas, ready, image: `ghcr.io/s/hello:${tag}` });
+
+/** A healthy Kubernetes stack: all traffic on blue, both slots' Deployments ready, read back from the API server. */
+function kube(overrides: Partial<Observations> = {}, kubernetes: Partial<NonNullable<Observations["kubernetes"]>> = {}): Observations {
+  return {
+    target: "kubernetes",
+    endpoint: { url: "http://hello.example.com/healthz", answers: [blueOk, blueOk] },
+    declared: { weights: { blue: 100, green: 0 }, versions: { blue: "1.0.0", green: "1.1.0" }, running: ["blue", "green"] },
+    answersNameSlot: false,
+    liveWeights: { blue: 100, green: 0 },
+    capacities: { blue: 2, green: 2 },
+    kubernetes: {
+      names,
+      deployments: { blue: deployment("1.0.0"), green: deployment("1.1.0") },
+      services: { blue: true, green: true },
+      routeAccepted: { status: "True", reason: "Accepted" },
+      ...kubernetes,
+    },
+    engine: { lockChecked: true, pending: [] },
+    ...overrides,
+  };
+}
+
 interface Row {
   readonly name: string;
   readonly obs: Observations;
@@ -195,6 +219,60 @@ const rows: Row[] = [
     obs: { target: "gcp", endpoint: { url: "http://lb/healthz", answers: [{ status: 502 }, refused] }, declared: { weights: { blue: 0, green: 100 }, versions: {}, running: ["blue", "green"] }, answersNameSlot: false, engine: { lockChecked: true, pending: [] } },
     verdict: "down",
     problems: [/^endpoint: http:\/\/lb\/healthz gave no good answer: 1× HTTP 502, 1× no answer \(ECONNREFUSED\)/],
+  },
+  { name: "kubernetes: every object as declared, weights read back from the route", obs: kube(), verdict: "healthy" },
+  {
+    name: "kubernetes: the idle slot scaled down by the driver",
+    obs: kube({ capacities: { blue: 2, green: 0 } }, { deployments: { blue: deployment("1.0.0"), green: deployment("1.1.0", 0) } }),
+    verdict: "healthy",
+  },
+  {
+    name: "kubernetes: the serving slot's Deployment deleted",
+    obs: kube({ endpoint: { url: "http://h/healthz", answers: [{ status: 503 }] } }, { deployments: { blue: null, green: deployment("1.1.0") } }),
+    verdict: "down",
+    problems: [/^endpoint: /, /^blue: the Deployment apps\/hello-blue is gone from the cluster: it should serve 100% of traffic \(`switchyard drift --fix revert` \(or deploy\) recreates it\)/],
+  },
+  {
+    name: "kubernetes: the idle slot's Service deleted",
+    obs: kube({}, { services: { blue: true, green: false } }),
+    verdict: "degraded",
+    problems: [/^green: the Service apps\/hello-green is gone from the cluster: a rollback or the next release needs it/],
+  },
+  {
+    name: "kubernetes: the route's weights edited by hand",
+    obs: kube({ liveWeights: { blue: 50, green: 50 } }),
+    verdict: "degraded",
+    problems: [/^weights: the data plane serves blue 50% \/ green 50%, state records blue 100% \/ green 0%/],
+  },
+  {
+    name: "kubernetes: the route is gone (its weights cannot be read)",
+    obs: kube({ liveWeights: undefined, liveWeightsError: "the HTTPRoute apps/hello-traffic does not exist" }, { routeAccepted: undefined }),
+    verdict: "degraded",
+    problems: [/^weights: the live weights cannot be read: the HTTPRoute apps\/hello-traffic does not exist/],
+  },
+  {
+    name: "kubernetes: an image set by hand, replicas scaled by hand, pods not ready",
+    obs: kube({}, { deployments: { blue: deployment("6.6.6"), green: { ...deployment("1.1.0", 5, 3) } } }),
+    verdict: "degraded",
+    problems: [/^blue: the Deployment apps\/hello-blue runs ghcr.io\/s\/hello:6\.6\.6, state records version 1\.0\.0/, /^green: the Deployment apps\/hello-green asks for 5 replicas, state records 2/, /^green: the Deployment apps\/hello-green has 3 of 5 replicas ready/],
+  },
+  {
+    name: "kubernetes: a serving slot with no ready replica",
+    obs: kube({}, { deployments: { blue: deployment("1.0.0", 2, 0), green: deployment("1.1.0") } }),
+    verdict: "degraded",
+    problems: [/^blue: the Deployment apps\/hello-blue has no ready replica, yet it should serve 100% of traffic/],
+  },
+  {
+    name: "kubernetes: the Gateway refused the route",
+    obs: kube({}, { routeAccepted: { status: "False", reason: "NoMatchingParent", message: "Gateway gateway-system/public does not exist" } }),
+    verdict: "degraded",
+    problems: [/^route: the Gateway has not accepted the HTTPRoute apps\/hello-traffic \(NoMatchingParent: Gateway gateway-system\/public does not exist\)/],
+  },
+  {
+    name: "kubernetes: the API server cannot be read",
+    obs: kube({ liveWeights: undefined, liveWeightsError: "connect ECONNREFUSED" }, { error: "connect ECONNREFUSED", deployments: {}, services: {} }),
+    verdict: "degraded",
+    problems: [/^kubernetes: the Kubernetes API server cannot be read, so the Deployments and Services are not checked: connect ECONNREFUSED \(check KUBECONFIG and the context "ctx"\)/],
   },
 ];
 

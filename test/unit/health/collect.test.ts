@@ -102,6 +102,43 @@ describe("health: collecting observations", () => {
     });
   });
 
+  describe("the kubernetes target, with its probes replaced", () => {
+    const names = { context: "ctx", namespace: "apps", deployments: { blue: "hello-blue", green: "hello-green" }, services: { blue: "hello-blue", green: "hello-green" }, route: "hello-traffic" };
+    const base: Probes = {
+      fileDigest: () => "missing",
+      endpoint: async (_url, count) => Array.from({ length: count }, () => ({ status: 200 })),
+      get: async () => ({ status: 200 }),
+      proxy: async () => ({ error: "no HAProxy here" }),
+      alive: () => false,
+      lock: () => ({ checked: true }),
+    };
+    const outputs = { target: "kubernetes", endpoint: "http://hello.example.com", weights: { blue: 100, green: 0 }, slots: { blue: { version: "1.0.0" }, green: { version: "1.1.0" } }, trafficMechanism: "k8s-http-route", capacities: { blue: 2, green: 2 }, kubernetes: names };
+
+    it("reads the live weights through the mechanism and the objects from the API server; never HAProxy", async () => {
+      const asked: string[] = [];
+      const obs = await collectObservations(
+        { outputs, healthPath: "/healthz" },
+        {
+          ...base,
+          proxy: async () => assert.fail("a kubernetes stack has no HAProxy"),
+          liveWeights: async (o) => (asked.push(`weights ${o.trafficMechanism}`), { blue: 90, green: 10 }),
+          kubernetes: async (n) => (asked.push(`objects ${n.namespace}`), { names: n, deployments: {}, services: { blue: true, green: true } }),
+        },
+      );
+      assert.deepEqual(asked.sort(), ["objects apps", "weights k8s-http-route"]);
+      assert.deepEqual(obs.liveWeights, { blue: 90, green: 10 });
+      assert.equal(obs.kubernetes?.names.route, "hello-traffic");
+      assert.deepEqual(obs.capacities, { blue: 2, green: 2 });
+      assert.equal(obs.proxy, undefined);
+    });
+
+    it("a read-back that fails is an observation, not an exception", async () => {
+      const obs = await collectObservations({ outputs }, { ...base, liveWeights: async () => Promise.reject(new Error("the HTTPRoute apps/hello-traffic does not exist")) });
+      assert.equal(obs.liveWeights, undefined);
+      assert.equal(obs.liveWeightsError, "the HTTPRoute apps/hello-traffic does not exist");
+    });
+  });
+
   describe("the engine's lock in a file:// backend", () => {
     let dir: string;
     const lockDir = () => path.join(dir, ".pulumi", "locks", "organization", "switchyard", "s");
