@@ -20,7 +20,7 @@ const findingLine = (mark: string, f: Finding) => `    ${mark} ${f.subject}: ${f
 
 function healthLines(health: NonNullable<Report["health"]>): string[] {
   return [
-    `  health: ${health.verdict}${health.live_weights ? ` (serving blue ${health.live_weights.blue}% / green ${health.live_weights.green}%, read from the data plane)` : ""}`,
+    `  health: ${health.verdict}${health.live_weights ? ` (weights on the data plane: blue ${health.live_weights.blue}% / green ${health.live_weights.green}%)` : ""}`,
     ...health.problems.map((f) => findingLine(f.level === "down" ? "✗" : "!", f)),
     ...health.notes.map((f) => findingLine("·", f)),
   ];

@@ -99,7 +99,7 @@ describe("e2e: status checks what serves; deploy never says success over a broke
     assert.deepEqual(report.health.problems, []);
     const text = await project.cli("status");
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, /^ {2}health: healthy \(serving blue 100% \/ green 0%, read from the data plane\)$/m);
+    assert.match(text.stdout, /^ {2}health: healthy \(weights on the data plane: blue 100% \/ green 0%\)$/m);
     assert.deepEqual(report.health.live_weights, { blue: 100, green: 0 }, "status --json carries the weights HAProxy serves");
   });
 
