@@ -16,7 +16,7 @@ import { engineBackendUrl, PROJECT_NAME } from "../workspace";
 import type { AnalysisRun } from "../analysis/types";
 import { ExitCode } from "../exit-codes";
 import { approve as approveStage, ApprovalError } from "../pipeline/machine";
-import { isRunActive, newPipelineRun, openPipelineStore, PIPELINE_RUN_KEY, PROMOTIONS_KEY, type PipelineRun, type PromotionRecord } from "../pipeline/record";
+import { isRunActive, newPipelineRun, openPipelineStore, PIPELINE_RUN_KEY, readPromotions, type PipelineRun, type PromotionRecord } from "../pipeline/record";
 import { drivePipeline, type PipelineDeps, type StageDeployResult } from "../pipeline/run";
 import { ownerAlive, ownerHere } from "../rollout/record";
 import type { DocumentStore, StoredDocument } from "../store/document-store";
@@ -70,10 +70,6 @@ function pipelineText(name: string, run: PipelineRun | undefined): string {
 
 const exitCodeOf = (run: PipelineRun, stopped?: "waiting"): ExitCode =>
   run.status === "succeeded" ? ExitCode.Done : run.status === "failed" || run.status === "aborted" ? ExitCode.RolledBack : stopped === "waiting" ? ExitCode.Paused : ExitCode.Done;
-
-async function readPromotions(store: DocumentStore, last = 30): Promise<PromotionRecord[]> {
-  return ((await store.get<{ entries: PromotionRecord[] }>(PROMOTIONS_KEY))?.value.entries ?? []).slice(-last);
-}
 
 /** Each effect of a stage is the command a person would run, in this process. */
 function stageDeps(workDir: string, config: PipelineConfig, store: DocumentStore, progress: (line: string) => void): PipelineDeps {
@@ -141,7 +137,7 @@ async function open(workDir: string, name: string): Promise<Opened> {
 }
 
 async function result(name: string, store: DocumentStore, run: PipelineRun, stopped?: "waiting"): Promise<ListingResult> {
-  return { document: pipelineDocument(name, run, await readPromotions(store, run.stages.length)), text: pipelineText(name, run), exitCode: exitCodeOf(run, stopped) };
+  return { document: pipelineDocument(name, run, ((await readPromotions(store)).slice(-30)).slice(-run.stages.length)), text: pipelineText(name, run), exitCode: exitCodeOf(run, stopped) };
 }
 
 /** Becomes the run's driver (compare-and-swap on the record) and drives it to its end or its next wait. */
@@ -207,7 +203,7 @@ export async function pipelineStatus(ctx: CommandContext, name: string): Promise
   const { store, stored } = await open(ctx.workDir, name);
   const run = stored?.value;
   const text = run && isRunActive(run) && !ownerAlive(run.owner) && run.status === "running" ? `${pipelineText(name, run)}\n  no driver is running: switchyard pipeline run ${name} --version ${run.version} takes it up` : pipelineText(name, run);
-  return { document: pipelineDocument(name, run, await readPromotions(store)), text, exitCode: ExitCode.Done };
+  return { document: pipelineDocument(name, run, (await readPromotions(store)).slice(-30)), text, exitCode: ExitCode.Done };
 }
 
 export async function pipelineApprove(ctx: CommandContext, name: string, stage: string | undefined): Promise<ListingResult> {

@@ -1,7 +1,7 @@
 /** `releases` and `metrics`: what was released, and how delivery goes. Change nothing. */
 import { ExitCode } from "../exit-codes";
 import { readLedger } from "../releases/ledger";
-import { deliveryMetrics, parseWindow, type DeliveryMetrics } from "../releases/metrics";
+import { deliveryMetrics, formatSeconds, parseWindow, type DeliveryMetrics } from "../releases/metrics";
 import { listReleases, type Release } from "../releases/releases";
 import { openRolloutSession } from "../rollout/session";
 import { ConfigError } from "../../model/errors";
@@ -31,13 +31,12 @@ export async function releases(ctx: CommandContext): Promise<ListingResult> {
 }
 
 function metricsText(stack: string, m: DeliveryMetrics): string {
-  const seconds = (s: number | null) => (s === null ? "n/a" : s < 120 ? `${s} s` : `${(s / 60).toFixed(1)} min`);
   return [
     `delivery metrics of ${stack} from ${m.since} to ${m.until}:`,
     `  deployments:           ${m.deployments} (${m.deployment_frequency_per_day} per day)`,
-    `  lead time for changes: ${seconds(m.lead_time_seconds)} (median, commit → promoted)`,
+    `  lead time for changes: ${formatSeconds(m.lead_time_seconds)} (median, commit → promoted)`,
     `  change failure rate:   ${m.change_failure_rate === null ? "n/a" : `${(m.change_failure_rate * 100).toFixed(1)}%`} (rolled back / all)`,
-    `  time to restore:       ${seconds(m.time_to_restore_seconds)} (median, failure → stable again)`,
+    `  time to restore:       ${formatSeconds(m.time_to_restore_seconds)} (median, failure → stable again)`,
   ].join("\n");
 }
 

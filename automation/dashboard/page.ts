@@ -7,23 +7,13 @@
 import type { Finding } from "../health/model";
 import type { Report } from "../report/model";
 import type { Timeline } from "../report/timeline";
+import { escapeHtml, scriptJson } from "../report/render-html";
+import { formatSeconds } from "../releases/metrics";
 import type { PipelineSnapshot } from "./pipelines";
 import { type DashboardAction, type RolloutView, type StackSnapshot, verdictOf } from "./view";
 
-/** Escapes text for HTML content and attribute values. */
-export function esc(value: unknown): string {
-  return String(value ?? "")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
-
-/** JSON inside <script type="application/json">: no "</script>" or "<!--" can end it early. */
-export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
-}
+/** Escapes any value for HTML content and attribute values. */
+const esc = (value: unknown): string => escapeHtml(String(value ?? ""));
 
 const BUTTON_LABELS: Readonly<Record<DashboardAction, string>> = {
   pause: "Pause",
@@ -105,7 +95,6 @@ function releasesSection(snapshot: StackSnapshot): string {
   return `<h3>Releases</h3>${table(["release", "finished", "kind", "serving", "versions", "by", "rollback"], rows, "no release recorded yet")}`;
 }
 
-const seconds = (s: number | null) => (s === null ? "n/a" : s < 120 ? `${s} s` : `${(s / 60).toFixed(1)} min`);
 
 function metricsSection(snapshot: StackSnapshot): string {
   const { metrics } = snapshot;
@@ -113,9 +102,9 @@ function metricsSection(snapshot: StackSnapshot): string {
   const m = metrics.value.last30Days;
   const rows = [
     ["deployments", esc(`${m.deployments} (${m.deployment_frequency_per_day} per day)`)],
-    ["lead time for changes", esc(seconds(m.lead_time_seconds))],
+    ["lead time for changes", esc(formatSeconds(m.lead_time_seconds))],
     ["change failure rate", esc(m.change_failure_rate === null ? "n/a" : `${(m.change_failure_rate * 100).toFixed(1)}%`)],
-    ["time to restore", esc(seconds(m.time_to_restore_seconds))],
+    ["time to restore", esc(formatSeconds(m.time_to_restore_seconds))],
   ];
   return `<h3>Delivery (DORA, last 30 days)</h3>${table(["metric", "value"], rows, "")}`;
 }
@@ -223,7 +212,7 @@ ${options.token && !options.readOnly ? `<meta name="switchyard-token" content="$
 <main>
 ${[...pipelineSections, ...sections].join("\n")}
 </main>
-<script type="application/json" id="chart-data">${jsonForScript(snapshots.map(chartData))}</script>
+<script type="application/json" id="chart-data">${scriptJson(snapshots.map(chartData))}</script>
 </body>
 </html>`;
 }

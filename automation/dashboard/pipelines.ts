@@ -3,7 +3,7 @@
  * from the pipeline's records in the backend, as `pipeline status` reads them.
  */
 import { pipelineDocument } from "../commands/pipeline";
-import { openPipelineStore, PIPELINE_RUN_KEY, PROMOTIONS_KEY, type PipelineRun, type PromotionRecord } from "../pipeline/record";
+import { openPipelineStore, PIPELINE_RUN_KEY, readPromotions, type PipelineRun } from "../pipeline/record";
 import { ownerAlive } from "../rollout/record";
 
 export interface PipelineSnapshot {
@@ -17,9 +17,9 @@ export async function readPipelineSnapshot(name: string, now = Date.now()): Prom
   const readAt = new Date(now).toISOString();
   try {
     const store = openPipelineStore(name);
-    const [run, promotions] = await Promise.all([store.get<PipelineRun>(PIPELINE_RUN_KEY), store.get<{ entries: PromotionRecord[] }>(PROMOTIONS_KEY)]);
+    const [run, promotions] = await Promise.all([store.get<PipelineRun>(PIPELINE_RUN_KEY), readPromotions(store)]);
     if (!run) return { name, readAt };
-    return { name, readAt, run: { ...pipelineDocument(name, run.value, (promotions?.value.entries ?? []).slice(-10)), driverAlive: ownerAlive(run.value.owner, now) } };
+    return { name, readAt, run: { ...pipelineDocument(name, run.value, promotions.slice(-10)), driverAlive: ownerAlive(run.value.owner, now) } };
   } catch (error) {
     return { name, readAt, error: (error as Error).message };
   }

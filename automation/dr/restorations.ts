@@ -3,7 +3,7 @@
  * recovery time, kept in the backend beside the ledger. They are not deployments: they count in
  * time to restore, never in deployment frequency or change failure rate.
  */
-import type { DocumentStore } from "../store/document-store";
+import { appendToList, readList, type DocumentStore } from "../store/document-store";
 
 export const RESTORATIONS_KEY = "restorations";
 /** Enough for any metrics window people ask for; the oldest go first. */
@@ -18,20 +18,10 @@ export interface Restoration {
 }
 
 export async function readRestorations(store: DocumentStore): Promise<readonly Restoration[]> {
-  return (await store.get<{ entries: Restoration[] }>(RESTORATIONS_KEY))?.value.entries ?? [];
+  return readList<Restoration>(store, RESTORATIONS_KEY);
 }
 
 /** Appends once per move id, retrying when another writer came first. */
 export async function recordRestoration(store: DocumentStore, restoration: Restoration): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const stored = await store.get<{ entries: Restoration[] }>(RESTORATIONS_KEY);
-    const entries = stored?.value.entries ?? [];
-    if (entries.some((e) => e.id === restoration.id)) return;
-    try {
-      await store.put(RESTORATIONS_KEY, { entries: [...entries, restoration].slice(-KEEP) }, stored?.revision ?? 0);
-      return;
-    } catch (error) {
-      if (attempt >= 5) throw error;
-    }
-  }
+  await appendToList(store, RESTORATIONS_KEY, restoration, { keep: KEEP, already: (e) => e.id === restoration.id });
 }

@@ -8,7 +8,7 @@ import type { PipelineEvidence } from "../../policy/rules/rollout/pipeline-order
 import { listReleases } from "../releases/releases";
 import { openDocumentStore } from "../store/open-store";
 import { engineBackendUrl, PROJECT_NAME } from "../workspace";
-import { openPipelineStore, PROMOTIONS_KEY, type PromotionRecord } from "./record";
+import { openPipelineStore, readPromotions } from "./record";
 
 export async function pipelineEvidence(workDir: string, stack: string): Promise<PipelineEvidence | undefined> {
   for (const name of projectPipelines(workDir)) {
@@ -22,7 +22,7 @@ export async function pipelineEvidence(workDir: string, stack: string): Promise<
     const index = stages.indexOf(stack);
     if (index <= 0) continue;
     const previous = stages[index - 1]!;
-    const promotions = (await openPipelineStore(name).get<{ entries: PromotionRecord[] }>(PROMOTIONS_KEY))?.value.entries ?? [];
+    const promotions = await readPromotions(openPipelineStore(name));
     const last = (await listReleases(openDocumentStore(engineBackendUrl(), PROJECT_NAME, stack))).at(-1);
     return {
       pipeline: name,

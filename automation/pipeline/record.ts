@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { Slot } from "../../model/weights";
 import type { AnalysisRun } from "../analysis/types";
 import { ownerHere, type Owner } from "../rollout/record";
-import type { DocumentStore } from "../store/document-store";
+import { appendToList, readList, type DocumentStore } from "../store/document-store";
 import { openDocumentStore } from "../store/open-store";
 import { engineBackendUrl, PROJECT_NAME } from "../workspace";
 
@@ -110,3 +110,10 @@ export function newPipelineRun(pipeline: string, version: string, stacks: readon
 export function openPipelineStore(name: string): DocumentStore {
   return openDocumentStore(engineBackendUrl(), PROJECT_NAME, `_pipeline-${name}`);
 }
+
+/** Enough promotion records for any history people look at; the oldest go first. */
+const KEEP_PROMOTIONS = 500;
+
+export const readPromotions = (store: DocumentStore): Promise<PromotionRecord[]> => readList<PromotionRecord>(store, PROMOTIONS_KEY);
+
+export const recordPromotion = (store: DocumentStore, promotion: PromotionRecord): Promise<void> => appendToList(store, PROMOTIONS_KEY, promotion, { keep: KEEP_PROMOTIONS });

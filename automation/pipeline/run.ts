@@ -9,7 +9,7 @@ import type { AnalysisRun } from "../analysis/types";
 import { RevisionConflictError, type DocumentStore, type StoredDocument } from "../store/document-store";
 import { abortedBetweenStages, deploying, failed, nextAction, passed, promoting, promotionOf, soaking, verifying, waiting } from "./machine";
 import { promotedIntent, readIntent, sameIntent, writeIntent } from "./intent";
-import { PIPELINE_RUN_KEY, PROMOTIONS_KEY, type PipelineRun, type PromotionRecord, type StackIntent } from "./record";
+import { PIPELINE_RUN_KEY, recordPromotion as recordPromotionIn, type PipelineRun, type PromotionRecord, type StackIntent } from "./record";
 
 export type StageDeployResult =
   | { readonly kind: "succeeded"; readonly deploymentId?: string }
@@ -43,7 +43,6 @@ export interface PipelineDeps {
 const HEARTBEAT_MS = 10_000;
 /** How often a soak asks whether the stage still serves. */
 const SOAK_CHECK_MS = 2_000;
-const KEEP_PROMOTIONS = 500;
 
 export type PipelineOutcome = { readonly run: PipelineRun; readonly stopped?: "waiting" };
 
@@ -71,17 +70,7 @@ export async function drivePipeline(initial: StoredDocument<PipelineRun>, deps: 
     doc = (await store.get<PipelineRun>(PIPELINE_RUN_KEY)) ?? doc;
     return doc.value;
   };
-  const recordPromotion = async (promotion: PromotionRecord) => {
-    for (let attempt = 0; ; attempt++) {
-      const stored = await store.get<{ entries: PromotionRecord[] }>(PROMOTIONS_KEY);
-      try {
-        await store.put(PROMOTIONS_KEY, { entries: [...(stored?.value.entries ?? []), promotion].slice(-KEEP_PROMOTIONS) }, stored?.revision ?? 0);
-        return;
-      } catch (error) {
-        if (!(error instanceof RevisionConflictError) || attempt > 5) throw error;
-      }
-    }
-  };
+  const recordPromotion = (promotion: PromotionRecord) => recordPromotionIn(store, promotion);
   const restoreIntent = (stack: string, prior: StackIntent | undefined) => {
     if (!prior) return;
     if (!sameIntent(readIntent(deps.workDir, stack), prior)) {

@@ -29,6 +29,9 @@ function median(values: readonly number[]): number | null {
 
 const round = (n: number | null, digits = 1) => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 
+/** A metric's seconds for people: "45 s", "4.8 min", or "n/a" when there is no figure. */
+export const formatSeconds = (s: number | null): string => (s === null ? "n/a" : s < 120 ? `${s} s` : `${(s / 60).toFixed(1)} min`);
+
 /** "30d", "12h", "2w" → milliseconds. */
 export function parseWindow(text: string): number {
   const match = /^(\d+)([hdw])$/.exec(text.trim());

@@ -69,3 +69,26 @@ export async function overwriteDocument<T>(store: DocumentStore, key: string, va
     }
   }
 }
+
+/**
+ * Appends an entry to a document that is a list (`{ entries: [...] }`), keeping the newest
+ * `keep`, retrying when another writer came first; an entry `already` finds there is not added again.
+ */
+export async function appendToList<T>(store: DocumentStore, key: string, entry: T, options: { readonly keep: number; readonly already?: (existing: T) => boolean }, attempts = 6): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const stored = await store.get<{ entries: T[] }>(key);
+    const entries = stored?.value.entries ?? [];
+    if (options.already && entries.some(options.already)) return;
+    try {
+      await store.put(key, { entries: [...entries, entry].slice(-options.keep) }, stored?.revision ?? 0);
+      return;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
+}
+
+/** The entries of a list document, oldest first; none when it does not exist. */
+export async function readList<T>(store: DocumentStore, key: string): Promise<T[]> {
+  return (await store.get<{ entries: T[] }>(key))?.value.entries ?? [];
+}
