@@ -13,12 +13,31 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request, type RequestOptions } from "node:https";
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import { homedir } from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 
 export class KubeApiError extends Error {}
+
+/** An API server's answer: its status and its body, parsed when it is JSON (`/readyz` says "ok"). */
+export function responseOf(res: IncomingMessage): Promise<KubeResponse> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    res.setEncoding("utf8");
+    res.on("data", (chunk: string) => (text += chunk));
+    res.on("error", reject);
+    res.on("end", () => {
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // Not JSON.
+      }
+      resolve({ status: res.statusCode ?? 0, body });
+    });
+  });
+}
 
 export interface KubeResponse {
   readonly status: number;
@@ -162,20 +181,7 @@ export async function kubeApi(context: string, env: NodeJS.ProcessEnv = process.
   const get = (apiPath: string) =>
     new Promise<KubeResponse>((resolve, reject) => {
       const send = secure ? request : httpRequest;
-      const req = send(`${server}${apiPath}`, options, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (text += chunk));
-        res.on("end", () => {
-          let body: unknown = text;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            // not JSON
-          }
-          resolve({ status: res.statusCode ?? 0, body });
-        });
-      });
+      const req = send(`${server}${apiPath}`, options, (res) => void responseOf(res).then(resolve, reject));
       req.on("timeout", () => req.destroy(new KubeApiError(`the Kubernetes API server ${server} did not answer GET ${apiPath} within 15 s`)));
       req.on("error", (error) => reject(error instanceof KubeApiError ? error : new KubeApiError(`the Kubernetes API server ${server} (context "${context}"): ${error.message}`)));
       req.end();

@@ -30,6 +30,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { freePort, freePorts } from "./ports";
+import { responseOf } from "../../components/kubernetes/api";
 
 export interface KubeTools {
   readonly binDir: string;
@@ -325,20 +326,7 @@ export async function startKubeCluster(options: KubeClusterOptions = {}): Promis
             },
             timeout: 30_000,
           },
-          (res) => {
-            let text = "";
-            res.setEncoding("utf8");
-            res.on("data", (chunk: string) => (text += chunk));
-            res.on("end", () => {
-              let parsed: unknown = text;
-              try {
-                parsed = JSON.parse(text);
-              } catch {
-                // Not JSON (/readyz says "ok").
-              }
-              resolve({ status: res.statusCode ?? 0, body: parsed });
-            });
-          },
+          (res) => void responseOf(res).then(resolve, reject),
         );
         req.on("timeout", () => req.destroy(new Error(`${method} ${apiPath}: no answer in 30 s`)));
         req.on("error", reject);
