@@ -26,7 +26,7 @@ import { renderDriftText } from "../drift/render-text";
 import type { ListingResult } from "./releases";
 import { readStackOutputs } from "../report/outputs";
 import { isActive, ownerAlive, ROLLOUT_KEY, type RolloutRecord } from "../rollout/record";
-import { UnsupportedBackendError } from "../store/document-store";
+import { UnsupportedBackendError, type DocumentStore } from "../store/document-store";
 import { openDocumentStore } from "../store/open-store";
 import { saveLastDriftReport } from "../drift/last-report";
 import { engineBackendUrl, openStack, PROJECT_NAME } from "../workspace";
@@ -68,24 +68,25 @@ function questionsOf(only: unknown): readonly Question[] {
   throw new ConfigError([{ path: "--only", message: "must be cloud or code", value: JSON.stringify(only), fix: "use --only cloud (has the cloud moved from state?) or --only code (have code or config?), or leave it out for both" }], "command line");
 }
 
-/** The rollout record and the last deploy's inventory, when the backend can hold them; drift works on every backend. */
-async function readRecords(stack: string): Promise<{ record?: RolloutRecord; inventory?: Inventory }> {
+/** The rollout record and the last deploy's inventory, when the backend can hold them (and its store, to keep the report in); drift works on every backend. */
+async function readRecords(stack: string): Promise<{ store?: DocumentStore; record?: RolloutRecord; inventory?: Inventory }> {
   try {
     const store = openDocumentStore(engineBackendUrl(), PROJECT_NAME, stack);
     const [record, inventory] = await Promise.all([store.get<RolloutRecord>(ROLLOUT_KEY), readInventory(store)]);
-    return { record: record?.value, inventory };
+    return { store, record: record?.value, inventory };
   } catch (error) {
     if (error instanceof UnsupportedBackendError) return {};
     throw error;
   }
 }
 
-/** Keeps the report as the stack's last (the dashboard shows it); a backend that cannot hold records is skipped, a failure said. */
-async function keepReport(ctx: CommandContext, report: DriftReport): Promise<void> {
+/** Keeps the report as the stack's last (the dashboard shows it); a backend that cannot hold records has no store here; a failure is said. */
+async function keepReport(ctx: CommandContext, store: DocumentStore | undefined, report: DriftReport): Promise<void> {
+  if (!store) return;
   try {
-    await saveLastDriftReport(openDocumentStore(engineBackendUrl(), PROJECT_NAME, ctx.stack), report);
+    await saveLastDriftReport(store, report);
   } catch (error) {
-    if (!(error instanceof UnsupportedBackendError)) ctx.progress(`warning: the report could not be kept in the backend for the dashboard: ${(error as Error).message}\n`);
+    ctx.progress(`warning: the report could not be kept in the backend for the dashboard: ${(error as Error).message}\n`);
   }
 }
 
@@ -110,7 +111,7 @@ export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promis
   // Every engine call of a check runs direct, so the stack is never selected unless a fix runs.
   const early = flags.early?.for(ctx.stack, ctx.workDir);
   const opened = await (early?.opened ?? openStack({ stackName: ctx.stack, workDir: ctx.workDir, mustExist: true, deferSelect: true }, deferredSwitchyardProgram));
-  const { record, inventory } = await readRecords(ctx.stack);
+  const { store, record, inventory } = await readRecords(ctx.stack);
   const needsOutputs = driftConfig.checkEndpoint || isActive(record) || mode === "accept";
   const reading = needsOutputs ? readStackOutputs(opened) : Promise.resolve({} as Record<string, unknown>);
   const endpoint = driftConfig.checkEndpoint ? askEndpoint(reading) : undefined;
@@ -149,7 +150,7 @@ export async function drift(ctx: CommandContext, flags: DriftFlags = {}): Promis
   const timeline = rollout && record ? buildTimeline(record, { thresholds: thresholdsOf(config.analysis?.metrics) }) : undefined;
   const report = buildDriftReport({ stack: ctx.stack, startedAt: started, items, resources, questions, rollout, timeline, fix: outcome?.view, status });
   writeReportFiles(report, { markdown: flags.markdown, junit: flags.junit });
-  await keepReport(ctx, report);
+  await keepReport(ctx, store, report);
   return { report, exitCode: report.summary.exit_code as ExitCode };
 }
 
