@@ -3,7 +3,9 @@
  * records in the stack's backend (rollout, regional move, ledger, restorations, last drift
  * report) and `status` itself for what really serves. Nothing here keeps a copy of its own.
  */
+import { statSync } from "node:fs";
 import { loadStackConfig } from "../../stacks/load-config";
+import { stackFilePath } from "../../model/config-keys";
 import { readLastDriftReport } from "../drift/last-report";
 import { REGION_MOVE_KEY, type RegionMoveRecord } from "../dr/record";
 import { readRestorations } from "../dr/restorations";
@@ -57,6 +59,20 @@ export class StackRecords {
     this.store = store ?? openDocumentStore(engineBackendUrl(), PROJECT_NAME, stack);
   }
 
+  private cachedThresholds?: { readonly mtimeMs: number; readonly value: Record<string, TimelineThreshold> };
+
+  /** The stack file's thresholds, parsed again only when the file changed (the records are read twice a second). */
+  private thresholds(): Record<string, TimelineThreshold> {
+    let mtimeMs = -1;
+    try {
+      mtimeMs = statSync(stackFilePath(this.workDir, this.stack)).mtimeMs;
+    } catch {
+      // No file: no thresholds, as stackThresholds says.
+    }
+    if (this.cachedThresholds?.mtimeMs !== mtimeMs) this.cachedThresholds = { mtimeMs, value: stackThresholds(this.stack, this.workDir) };
+    return this.cachedThresholds.value;
+  }
+
   async read(now = Date.now()): Promise<RecordsReading> {
     const { store } = this;
     const [rollout, move, ledger, restorations, drift, releases] = await Promise.all([
@@ -79,7 +95,7 @@ export class StackRecords {
     const snapshot: Omit<StackSnapshot, "status"> = {
       stack: this.stack,
       readAt: new Date(now).toISOString(),
-      rollout: record ? rolloutView(record, stackThresholds(this.stack, this.workDir), now) : undefined,
+      rollout: record ? rolloutView(record, this.thresholds(), now) : undefined,
       recordsError: rollout.error ?? move.error,
       regionMove: moveRecord
         ? { id: moveRecord.id, kind: moveRecord.kind, from: moveRecord.from, to: moveRecord.to, status: moveRecord.status, statusReason: moveRecord.statusReason, phase: moveRecord.phase, weights: moveRecord.weights, startedAt: moveRecord.startedAt, finishedAt: moveRecord.finishedAt }
