@@ -22,6 +22,7 @@ export interface HubOptions {
 }
 
 const STATUS_RETRY_MS = 30_000;
+const STATUS_SECOND_TRY_MS = 1_000;
 
 export type DashboardUpdate = { readonly kind: "stack"; readonly snapshot: StackSnapshot } | { readonly kind: "pipeline"; readonly snapshot: PipelineSnapshot };
 type Listener = (update: DashboardUpdate) => void;
@@ -130,7 +131,15 @@ export class DashboardHub {
 
   private async refreshStatus(stack: string): Promise<void> {
     const state = this.stacks.get(stack)!;
-    state.status = await (this.options.status ?? readStatus)(stack, this.options.workDir);
+    const read = () => (this.options.status ?? readStatus)(stack, this.options.workDir);
+    let status = await read();
+    // A stack that answered before and fails now is asked once more: an engine reading state while a
+    // driver writes it fails for a moment ("failed to load checkpoint"). A failure that stays is shown.
+    if (status.error !== undefined && state.status?.error === undefined && state.status !== undefined) {
+      await new Promise((resolve) => setTimeout(resolve, STATUS_SECOND_TRY_MS));
+      if (!this.stopped) status = await read();
+    }
+    state.status = status;
     if (state.snapshot) this.publish(state, { ...state.snapshot, status: state.status });
   }
 

@@ -135,6 +135,11 @@ describe("browser: the dashboard during a real rollout", function () {
     const { page, errors } = await openPage(browser, { javaScriptEnabled: false });
     await page.goto(dashboard.address);
     const section = page.locator(`section[data-stack="${project.stackName}"]`);
+    // Status runs every 2 s beside the engine's writes; a page is a snapshot: reload until it has status's answer.
+    for (let tries = 0; !/What serves/.test(await section.locator(".summary").innerText()) && tries < 15; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await page.reload();
+    }
     assert.match(await section.locator(".rollout-facts").innerText(), /paused/);
     assert.match(await section.locator(".summary").innerText(), /What serves/);
     assert.match(await section.locator(".charts").innerText(), /Charts need JavaScript/);
